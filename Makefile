@@ -1,0 +1,37 @@
+# Guwah: the two commands a new user needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB ?= demo/guwah-demo.db
+export GUWAH_DEMO_PASSPHRASE ?= guwah-demo-passphrase
+
+.PHONY: install demo test test-sqlite test-postgres lint bench clean browsers
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Build the encrypted demo archive from the sample data and show what is in it.
+demo: $(STAMP)
+	@mkdir -p $(dir $(DEMO_DB))
+	GUWAH_PASSPHRASE="$${GUWAH_PASSPHRASE:-$$GUWAH_DEMO_PASSPHRASE}" $(BIN)/guwah demo --db $(DEMO_DB) --fresh
+
+## The whole test suite on SQLCipher, and on PostgreSQL too when GUWAH_TEST_DATABASE_URL is set.
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_import.py --people 100000
+	$(BIN)/python benchmarks/bench_search.py --people 100000
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache build src/*.egg-info

@@ -1,0 +1,67 @@
+"""What every command shares: the archive location, the passphrase, errors, output."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from guwah.model.errors import ArchiveError
+from guwah.services.archive import Archive, init_archive, open_archive
+from guwah.store.dialect import default_location
+
+console = Console()
+err_console = Console(stderr=True)
+
+DB_HELP = "Archive: a file path (SQLCipher) or postgresql:// URL. Default: $GUWAH_DATABASE_URL or ./guwah.db"
+DbOption = typer.Option(None, "--db", help=DB_HELP, show_default=False)
+JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
+
+
+def actor() -> str:
+    return os.environ.get("GUWAH_USER") or getpass.getuser() or "unknown"
+
+
+def location(db: str | None) -> str:
+    return db or default_location()
+
+
+def passphrase(loc: str, *, confirm: bool = False) -> str | None:
+    """From GUWAH_PASSPHRASE, else a hidden prompt; PostgreSQL needs none."""
+    if "://" in loc:
+        return None
+    value = os.environ.get("GUWAH_PASSPHRASE")
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise ArchiveError("no passphrase: set GUWAH_PASSPHRASE or run in a terminal to type it")
+    value = typer.prompt("Archive passphrase", hide_input=True, confirmation_prompt=confirm)
+    if confirm and len(value) < 8:
+        raise ArchiveError("choose a passphrase of at least 8 characters")
+    return value
+
+
+@contextmanager
+def opened(db: str | None) -> Iterator[Archive]:
+    loc = location(db)
+    archive = open_archive(loc, passphrase(loc), actor())
+    try:
+        yield archive
+    finally:
+        archive.close()
+
+
+def created(db: str | None) -> Archive:
+    loc = location(db)
+    return init_archive(loc, passphrase(loc, confirm=True), actor())
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

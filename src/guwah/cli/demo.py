@@ -1,0 +1,58 @@
+"""``guwah demo``: build the demo archive from the sample data and show what is in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import Progress
+
+from guwah.cli.common import DbOption, console, err_console, location, opened
+from guwah.services.archive import init_archive
+from guwah.services.demo import load_demo
+from guwah.services.query import archive_stats, find_people
+from guwah.cli.common import actor, passphrase
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+def demo(
+    db: str | None = DbOption,
+    fresh: bool = typer.Option(False, "--fresh", help="Replace an existing demo archive file at that path."),
+) -> None:
+    """Create an encrypted archive filled with the sample cases (written from public facts)."""
+    loc = location(db)
+    if fresh and "://" not in loc:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(loc + suffix).unlink(missing_ok=True)
+    archive = init_archive(loc, passphrase(loc, confirm=True), actor())
+    try:
+        with Progress(console=err_console, transient=True) as bar:
+            task = bar.add_task("Loading sample cases", total=None)
+            report = load_demo(archive, step=lambda name: bar.update(task, advance=1, description=name))
+        stats = archive_stats(archive)
+        sample = find_people(archive, "Ilham", limit=1) or find_people(archive, None, limit=1)
+    finally:
+        archive.close()
+    console.print(f"\n[bold]Guwah demo archive[/bold] at {loc} (encrypted with SQLCipher)")
+    console.print(
+        f"  {report.files} testimony and article files, lists {', '.join(report.lists)}\n"
+        f"  {stats['persons']} people ({stats['victims']} victims), {stats['sources']} sources, "
+        f"{stats['claims']} claims, {stats['cases']} campaign cases"
+    )
+    status = ", ".join(f"{k} {v}" for k, v in stats["victims_by_status"].items())
+    console.print(f"  victims by status: {status}")
+    example = sample[0]["id"] if sample else "P-000001"
+    db_arg = f" --db {loc}"
+    console.print("\nTry (the passphrase is in GUWAH_PASSPHRASE, or you will be asked):")
+    for line in (
+        f"guwah search Tohti{db_arg}",
+        f"guwah search --status sentenced --ethnicity Kazakh{db_arg}",
+        f"guwah search --place Kashgar{db_arg}",
+        f"guwah show {example}{db_arg}",
+        f"guwah stats{db_arg}",
+        f"guwah export --format ftm -o demo/demo.ftm.json{db_arg}",
+    ):
+        console.print(f"  .venv/bin/{line}")

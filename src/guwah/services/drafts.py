@@ -1,0 +1,197 @@
+"""Validated records waiting to be written, built from user files (YAML, CSV, JSONL).
+
+Everything a user wrote is checked here, before any write: vocabulary words, dates,
+ID numbers, claim values, references between people. An error names the field and,
+through the caller, the file line; nothing is written when there is one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from guwah.model.claimvalues import check_value
+from guwah.model.dates import normalise_date
+from guwah.model.errors import InvalidInput
+from guwah.model.gazetteer import Gazetteer
+from guwah.model.records import parse_id
+from guwah.model.vocab import (
+    ActionKind,
+    CaseStatus,
+    ClaimKind,
+    ClaimStatus,
+    NameKind,
+    PersonKind,
+    Script,
+    Sensitivity,
+    SourceKind,
+)
+from guwah.names.script import detect_script, guess_language
+
+MAX_TEXT = 1_000_000
+
+
+@dataclass
+class DraftName:
+    text: str
+    script: Script
+    lang: str
+    kind: NameKind
+
+
+@dataclass
+class DraftPerson:
+    ref: str
+    existing_id: int | None = None
+    kinds: list[PersonKind] = field(default_factory=list)
+    sensitivity: Sensitivity = Sensitivity.INTERNAL
+    names: list[DraftName] = field(default_factory=list)
+    external_refs: list[tuple[str, str]] = field(default_factory=list)
+    relation_to_testifier: str | None = None
+
+
+@dataclass
+class DraftClaim:
+    subject: str  # a person ref
+    kind: ClaimKind
+    value: dict[str, Any]
+    status: ClaimStatus
+    date: str | None = None
+    place_code: str | None = None
+    place_text: str | None = None
+    quote: str | None = None
+    related: str | None = None  # a person ref, for relation claims
+
+
+@dataclass
+class DraftAction:
+    kind: ActionKind
+    description: str
+    date: str | None = None
+    due: str | None = None
+    done: bool = False
+
+
+@dataclass
+class DraftCase:
+    subject: str
+    status: CaseStatus
+    owner: str | None = None
+    next_steps: str | None = None
+    actions: list[DraftAction] = field(default_factory=list)
+
+
+@dataclass
+class DraftSource:
+    kind: SourceKind
+    title: str
+    sensitivity: Sensitivity
+    date: str | None = None
+    language: str | None = None
+    url: str | None = None
+    archive_ref: str | None = None
+    testifier: str | None = None  # a person ref
+    original_text: str | None = None
+    reliability: str | None = None
+    list_name: str | None = None
+
+
+def enum_value(enum: Any, raw: object, what: str) -> Any:
+    try:
+        return enum(str(raw).strip().lower() if not isinstance(raw, enum) else raw)
+    except ValueError:
+        choices = ", ".join(member.value for member in enum)
+        raise InvalidInput(f"unknown {what} {raw!r} (one of: {choices})") from None
+
+
+def text_or_none(raw: object, what: str, limit: int = 10_000) -> str | None:
+    if raw is None:
+        return None
+    if isinstance(raw, (dict, list)):
+        raise InvalidInput(f"{what} must be text")
+    value = str(raw).strip()
+    if len(value) > limit:
+        raise InvalidInput(f"{what} is too long ({limit} characters at most)")
+    return value or None
+
+
+def make_name(raw: object) -> DraftName:
+    if isinstance(raw, str):
+        raw = {"text": raw}
+    if not isinstance(raw, dict):
+        raise InvalidInput(f"a name must be text or an object with 'text', not {raw!r}")
+    unknown = set(raw) - {"text", "lang", "kind", "script"}
+    if unknown:
+        raise InvalidInput(f"unknown key {sorted(unknown)[0]!r} in a name")
+    text = " ".join(str(raw.get("text") or "").split())
+    if not text:
+        raise InvalidInput("a name is empty")
+    if len(text) > 300:
+        raise InvalidInput(f"a name is too long: {text[:40]!r}...")
+    script = enum_value(Script, raw["script"], "script") if raw.get("script") else None
+    script = script or detect_script(text)
+    lang = str(raw.get("lang") or guess_language(text, script) or "").strip().lower()
+    kind = enum_value(NameKind, raw.get("kind") or "full", "name kind")
+    return DraftName(text, script, lang, kind)
+
+
+def resolve_place(gazetteer: Gazetteer, raw: object) -> tuple[str | None, str | None]:
+    """A gazetteer code when the place is known (by code or name), else the text kept."""
+    place = text_or_none(raw, "place", 300)
+    if place is None:
+        return None, None
+    found = gazetteer.resolve(place)
+    return (found.code, None) if found is not None else (None, place)
+
+
+def make_claim(
+    raw: dict[str, Any], gazetteer: Gazetteer, default_status: ClaimStatus, subject: str
+) -> DraftClaim:
+    unknown = set(raw) - {"subject", "kind", "value", "date", "place", "quote", "status"}
+    if unknown:
+        raise InvalidInput(f"unknown key {sorted(unknown)[0]!r} in a claim")
+    kind = enum_value(ClaimKind, raw.get("kind"), "claim kind")
+    value = check_value(kind, raw.get("value"))
+    status = enum_value(ClaimStatus, raw.get("status") or default_status.value, "claim status")
+    if status is ClaimStatus.SUPERSEDED:
+        raise InvalidInput("a new claim cannot be recorded as superseded")
+    date = normalise_date(raw.get("date"))
+    place_code, place_text = resolve_place(gazetteer, raw.get("place"))
+    related = value.pop("person", None) if kind is ClaimKind.RELATION else None
+    quote = text_or_none(raw.get("quote"), "quote", 20_000)
+    return DraftClaim(
+        subject, kind, value, status, date, place_code, place_text, quote, related
+    )
+
+
+def make_case(raw: dict[str, Any], subject: str) -> DraftCase:
+    unknown = set(raw) - {"subject", "status", "owner", "next_steps", "actions"}
+    if unknown:
+        raise InvalidInput(f"unknown key {sorted(unknown)[0]!r} in a case")
+    actions = []
+    for item in raw.get("actions") or []:
+        if not isinstance(item, dict):
+            raise InvalidInput("a case action must be an object")
+        actions.append(
+            DraftAction(
+                kind=enum_value(ActionKind, item.get("kind") or "other", "action kind"),
+                description=text_or_none(item.get("description"), "action description") or "",
+                date=normalise_date(item.get("date")),
+                due=normalise_date(item.get("due")),
+                done=bool(item.get("done", item.get("date") is not None)),
+            )
+        )
+    return DraftCase(
+        subject=subject,
+        status=enum_value(CaseStatus, raw.get("status") or "open", "case status"),
+        owner=text_or_none(raw.get("owner"), "owner", 128),
+        next_steps=text_or_none(raw.get("next_steps"), "next_steps"),
+        actions=actions,
+    )
+
+
+def existing_person_number(raw: object) -> int:
+    number = parse_id("person", str(raw))
+    if number is None:
+        raise InvalidInput(f"not a person id: {raw!r} (expected P-000123)")
+    return number

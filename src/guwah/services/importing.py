@@ -1,0 +1,257 @@
+"""``guwah import``: lists (CSV, XLSX, with an optional mapping) and JSON Lines.
+
+One import is one transaction: with ``on_error="abort"`` (the default) the first bad
+row stops the import and nothing is written; with ``on_error="skip"`` the valid rows go
+in and each bad row goes, with its line number and reason, to a reject file.
+Importing the same file again adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Connection
+
+from guwah.ingest.mapping import Mapping, load_mapping
+from guwah.ingest.tabular import read_table
+from guwah.model.errors import InvalidInput
+from guwah.model.gazetteer import load_gazetteer
+from guwah.model.vocab import Sensitivity, SourceKind
+from guwah.services.archive import Archive
+from guwah.services.drafts import DraftClaim, DraftPerson, DraftSource, enum_value, make_claim, make_name
+from guwah.services.restore import restore_jsonl
+from guwah.services.rows import row_to_drafts
+from guwah.services.writing import Batch, write_batch
+from guwah.store import writer
+
+BATCH_ROWS = 2000
+MAX_LINE = 10 * 1024 * 1024
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ImportReport:
+    file: str
+    list_name: str
+    rows: int = 0
+    created: int = 0
+    linked: int = 0
+    claims_added: int = 0
+    claims_skipped: int = 0
+    rejected: int = 0
+    restored: dict[str, int] = field(default_factory=dict)
+    source_id: int | None = None
+
+
+class _Rejects:
+    """Collects bad rows: raises at once in abort mode, writes them out in skip mode."""
+
+    def __init__(self, on_error: str, path: Path | None, filename: str) -> None:
+        if on_error not in ("abort", "skip"):
+            raise InvalidInput("on_error must be 'abort' or 'skip'")
+        if on_error == "skip" and path is None:
+            raise InvalidInput("skipping bad rows needs a reject file (--reject-file)")
+        self.on_error, self.path, self.filename = on_error, path, filename
+        self.items: list[tuple[int, str, str]] = []
+
+    def add(self, line: int, reason: str, raw: str) -> None:
+        if self.on_error == "abort":
+            raise InvalidInput(f"{self.filename} line {line}: {reason} (nothing was imported)")
+        self.items.append((line, reason, raw))
+
+    def write(self) -> None:
+        if self.path is None or not self.items:
+            return
+        with self.path.open("w", encoding="utf-8", newline="") as out:
+            rows = csv.writer(out, lineterminator="\n")
+            rows.writerow(["line", "reason", "row"])
+            rows.writerows(self.items)
+
+
+def import_file(
+    archive: Archive,
+    path: Path,
+    *,
+    mapping_path: Path | None = None,
+    list_name: str | None = None,
+    source_kind: str | None = None,
+    on_error: str = "abort",
+    reject_path: Path | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    if not path.is_file():
+        raise InvalidInput(f"no such file: {path}")
+    mapping = load_mapping(mapping_path) if mapping_path else Mapping()
+    name = list_name or mapping.list_name or path.stem
+    kind = enum_value(SourceKind, source_kind or mapping.source_kind or "leaked_list", "source kind")
+    rejects = _Rejects(on_error, reject_path, path.name)
+    report = ImportReport(file=path.name, list_name=name)
+    with archive.engine.begin() as conn:
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            _import_jsonl(conn, archive.actor, path, name, kind, rejects, report, progress)
+        else:
+            header, rows = read_table(path)
+            mapping.check_header(header, path.name)
+            batches = _table_batches(rows, mapping, name, rejects, report)
+            _write_batches(conn, archive.actor, batches, name, kind, path, report, progress)
+    rejects.write()
+    report.rejected = len(rejects.items)
+    return report
+
+
+def _list_source(name: str, kind: SourceKind, path: Path) -> DraftSource:
+    return DraftSource(
+        kind=kind,
+        title=f"Imported list {name} ({path.name})",
+        sensitivity=Sensitivity.INTERNAL,
+        list_name=name,
+    )
+
+
+def _write_batches(
+    conn: Connection,
+    actor: str,
+    batches: Iterator[tuple[list[DraftPerson], list[DraftClaim]]],
+    name: str,
+    kind: SourceKind,
+    path: Path,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    source_id = writer.find_source_by_list(conn, name)
+    for persons, claims in batches:
+        batch = Batch(persons=persons, claims=claims, source_id=source_id)
+        if source_id is None:
+            batch.source = _list_source(name, kind, path)
+        result = write_batch(conn, batch, actor)
+        source_id = result.source_id
+        report.source_id = source_id
+        report.created += len(result.created)
+        report.linked += len(result.linked)
+        report.claims_added += result.claims_added
+        report.claims_skipped += result.claims_skipped
+        if progress:
+            progress(report.rows)
+
+
+def _table_batches(
+    rows: Iterator[Any], mapping: Mapping, name: str, rejects: _Rejects, report: ImportReport
+) -> Iterator[tuple[list[DraftPerson], list[DraftClaim]]]:
+    gazetteer = load_gazetteer()
+    persons: list[DraftPerson] = []
+    claims: list[DraftClaim] = []
+    seen: set[str] = set()
+    for row in rows:
+        report.rows += 1
+        cells = mapping.apply(row.cells)
+        quote = "; ".join(f"{k}: {v}" for k, v in row.cells.items() if v)
+        try:
+            person, person_claims = row_to_drafts(cells, f"line{row.line}", name, gazetteer, quote)
+            row_id = person.external_refs[0][1]
+            if row_id in seen:
+                raise InvalidInput(f"id {row_id!r} appears twice in the file")
+            seen.add(row_id)
+        except InvalidInput as exc:
+            rejects.add(row.line, str(exc), json.dumps(row.cells, ensure_ascii=False))
+            continue
+        persons.append(person)
+        claims.extend(person_claims)
+        if len(persons) >= BATCH_ROWS:
+            yield persons, claims
+            persons, claims = [], []
+    if persons:
+        yield persons, claims
+
+
+def _jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
+    with path.open("r", encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if len(line) > MAX_LINE:
+                raise InvalidInput(f"{path.name} line {number}: line longer than 10 MB")
+            if line.strip():
+                yield number, line
+
+
+def _import_jsonl(
+    conn: Connection,
+    actor: str,
+    path: Path,
+    name: str,
+    kind: SourceKind,
+    rejects: _Rejects,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    try:
+        report.restored = restore_jsonl(conn, path, _jsonl_lines, rejects.add, progress)
+        report.rows = sum(report.restored.values())
+        batches = _short_form_batches(path, name, rejects, report)
+        _write_batches(conn, actor, batches, name, kind, path, report, progress)
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path.name}: not UTF-8 text") from None
+
+
+def _short_form_batches(
+    path: Path, name: str, rejects: _Rejects, report: ImportReport
+) -> Iterator[tuple[list[DraftPerson], list[DraftClaim]]]:
+    """Person lines without an id (hand-written or generated), with inline claims."""
+    gazetteer = load_gazetteer()
+    persons: list[DraftPerson] = []
+    claims: list[DraftClaim] = []
+    for number, line in _jsonl_lines(path):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # reported by the restore pass
+        if not isinstance(record, dict) or record.get("type") != "person" or record.get("id"):
+            continue
+        report.rows += 1
+        try:
+            person, person_claims = _short_person(record, f"line{number}", name, gazetteer)
+        except InvalidInput as exc:
+            rejects.add(number, str(exc), line.rstrip("\n"))
+            continue
+        persons.append(person)
+        claims.extend(person_claims)
+        if len(persons) >= BATCH_ROWS:
+            yield persons, claims
+            persons, claims = [], []
+    if persons:
+        yield persons, claims
+
+
+def _short_person(
+    record: dict[str, Any], ref: str, name: str, gazetteer: Any
+) -> tuple[DraftPerson, list[DraftClaim]]:
+    from guwah.model.vocab import ClaimStatus, PersonKind
+
+    names = [make_name(n) for n in record.get("names") or []]
+    if not names:
+        raise InvalidInput("a person needs at least one name")
+    refs = [
+        (str(r["namespace"]), str(r["ref"]))
+        for r in record.get("external_refs") or []
+        if isinstance(r, dict) and r.get("namespace") and r.get("ref")
+    ]
+    person = DraftPerson(
+        ref=ref,
+        kinds=[enum_value(PersonKind, k, "person kind") for k in record.get("kinds") or ["victim"]],
+        sensitivity=enum_value(Sensitivity, record.get("sensitivity") or "internal", "sensitivity"),
+        names=names,
+        external_refs=refs or [(name, ref)],
+    )
+    claims = []
+    for raw in record.get("claims") or []:
+        if not isinstance(raw, dict):
+            raise InvalidInput("a claim must be an object")
+        claims.append(make_claim(raw, gazetteer, ClaimStatus.ACCEPTED, ref))
+    return person, claims
+
+
+def write_rejects_header(out: IO[str]) -> None:
+    csv.writer(out).writerow(["line", "reason", "row"])

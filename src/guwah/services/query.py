@@ -1,0 +1,127 @@
+"""Reading the archive for people: one person in full, search, and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from guwah.model.errors import InvalidInput, NotFound
+from guwah.model.gazetteer import load_gazetteer
+from guwah.model.records import Case, Claim, Person, Source, format_id, parse_id
+from guwah.model.view import CurrentView, derive_view
+from guwah.services.archive import Archive
+from guwah.store import reader, tables
+from guwah.store.search import MAX_LIMIT, SearchFilters, search
+
+
+@dataclass
+class PersonDetail:
+    person: Person
+    view: CurrentView
+    claims: list[Claim]
+    claims_about: list[Claim]
+    sources: dict[str, Source]
+    cases: list[Case]
+
+
+def person_number(public_id: str) -> int:
+    number = parse_id("person", public_id)
+    if number is None:
+        raise InvalidInput(f"not a person id: {public_id!r} (expected P-000123)")
+    return number
+
+
+def show_person(archive: Archive, public_id: str) -> PersonDetail:
+    number = person_number(public_id)
+    with archive.engine.connect() as conn:
+        found = reader.persons(conn, [number])
+        if number not in found:
+            raise NotFound(f"no person {format_id('person', number)} in the archive")
+        person = found[number]
+        claims = reader.claims_of(conn, [number]).get(number, [])
+        about = reader.claims_about(conn, number)
+        source_numbers = sorted({parse_id("source", c.source_id) or 0 for c in claims + about})
+        sources = {s.id: s for s in reader.sources(conn, source_numbers).values()}
+        cases = reader.cases_of(conn, [number])
+    view = derive_view(person.names, claims, sources)
+    return PersonDetail(person, view, claims, about, sources, cases)
+
+
+def find_people(
+    archive: Archive,
+    text: str | None,
+    *,
+    status: str | None = None,
+    ethnicity: str | None = None,
+    place: str | None = None,
+    year: int | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    codes: tuple[str, ...] = ()
+    if place:
+        gazetteer = load_gazetteer()
+        found = gazetteer.get(place) or next(iter(gazetteer.lookup(place)), None)
+        if found is None:
+            raise InvalidInput(f"unknown place {place!r} (try a county or prefecture name)")
+        codes = tuple(p.code for p in gazetteer.lookup(place)) or (found.code,)
+    if limit > MAX_LIMIT:
+        raise InvalidInput(f"limit is capped at {MAX_LIMIT}")
+    filters = SearchFilters(status=status, ethnicity=ethnicity, place_codes=codes, detained_year=year)
+    with archive.engine.connect() as conn:
+        rows = search(conn, text, filters, limit, offset)
+    return [
+        {
+            "id": format_id("person", row.person_id),
+            "name": row.display_name,
+            "status": row.status,
+            "ethnicity": row.ethnicity,
+            "birth_year": row.birth_year,
+            "place": row.place_code,
+            "detained_year": row.detained_year,
+            "sources": row.n_sources,
+        }
+        for row in rows
+    ]
+
+
+def archive_stats(archive: Archive) -> dict[str, Any]:
+    summary = tables.person_summary
+    with archive.engine.connect() as conn:
+        counts = {
+            name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in (
+                ("persons", tables.persons),
+                ("names", tables.names),
+                ("sources", tables.sources),
+                ("claims", tables.claims),
+                ("cases", tables.cases),
+                ("evidence_files", tables.evidence_files),
+            )
+        }
+        victims = select(summary).where(summary.c.is_victim.is_(True)).subquery()
+        counts["victims"] = conn.execute(select(func.count()).select_from(victims)).scalar_one()
+
+        def grouped(column: Any) -> dict[str, int]:
+            query = (
+                select(column, func.count())
+                .select_from(victims)
+                .group_by(column)
+                .order_by(func.count().desc())
+            )
+            return {str(key) if key is not None else "unknown": n for key, n in conn.execute(query)}
+
+        by_kind = select(tables.claims.c.kind, func.count()).group_by(tables.claims.c.kind)
+        counts["claims_by_kind"] = {k: n for k, n in conn.execute(by_kind)}
+        counts["victims_by_status"] = grouped(victims.c.status)
+        counts["victims_by_ethnicity"] = grouped(victims.c.ethnicity)
+        counts["victims_by_prefecture"] = grouped(victims.c.prefecture_code)
+        counts["detentions_by_year"] = grouped(victims.c.detained_year)
+    gazetteer = load_gazetteer()
+    counts["victims_by_prefecture"] = {
+        (gazetteer.get(code).display_name() if gazetteer.get(code) else code): n  # type: ignore[union-attr]
+        for code, n in counts["victims_by_prefecture"].items()
+    }
+    return counts

@@ -1,0 +1,146 @@
+"""Restoring exported JSON Lines records with their ids (the round trip of an export).
+
+Two passes over the file in one transaction: first places, persons, sources, claims,
+cases and evidence; then names and external references (names point at sources, which
+come after persons in the file). A record whose id is already in the archive is left
+as it is, so importing the same export twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+from guwah.model.errors import InvalidInput
+from guwah.services import jsonl
+from guwah.services.indexing import refresh
+from guwah.store import ids, tables, writer
+
+Lines = Callable[[Path], Iterator[tuple[int, str]]]
+Reject = Callable[[int, str, str], None]
+BATCH = 2000
+KINDS = ("place", "person", "source", "claim", "case", "evidence")
+
+
+class _Buffer:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+        self.pending = 0
+
+    def add(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        self.rows.setdefault(table.name, []).extend(rows)
+        self.pending += len(rows)
+        if self.pending >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        order = [t.name for t in tables.metadata.sorted_tables]
+        for name in order:
+            rows = self.rows.pop(name, [])
+            if rows:
+                writer.insert_rows_ignoring(self.conn, tables.metadata.tables[name], rows)
+        self.pending = 0
+
+
+def restore_jsonl(
+    conn: Connection,
+    path: Path,
+    lines: Lines,
+    reject: Reject,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    counts = dict.fromkeys(KINDS, 0)
+    known = {
+        "place": set(conn.execute(select(tables.places.c.code)).scalars()),
+    }
+    buffer = _Buffer(conn)
+    restored_people: list[int] = []
+    for number, line in lines(path):
+        record = _parse(number, line, reject)
+        if record is None or not record.get("id") and record.get("type") != "place":
+            continue
+        kind = record.get("type")
+        try:
+            if kind == "place":
+                row = jsonl.place_rows(record)
+                if row["code"] in known["place"]:
+                    continue
+                known["place"].add(row["code"])
+                buffer.add(tables.places, [row])
+            elif kind == "person":
+                person, _names, _refs = jsonl.person_rows(record)
+                if _exists(conn, tables.persons, person["id"]):
+                    continue
+                buffer.add(tables.persons, [person])
+                restored_people.append(person["id"])
+            elif kind == "source":
+                source, subjects = jsonl.source_rows(record)
+                if _exists(conn, tables.sources, source["id"]):
+                    continue
+                buffer.add(tables.sources, [source])
+                buffer.add(tables.source_subjects, subjects)
+            elif kind == "claim":
+                buffer.add(tables.claims, [jsonl.claim_row(record)])
+            elif kind == "case":
+                case, actions = jsonl.case_rows(record)
+                if _exists(conn, tables.cases, case["id"]):
+                    continue
+                buffer.add(tables.cases, [case])
+                buffer.add(tables.case_actions, actions)
+            elif kind == "evidence":
+                buffer.add(tables.evidence_files, [jsonl.evidence_row(record)])
+            else:
+                raise InvalidInput(f"unknown record type {kind!r}")
+        except (InvalidInput, KeyError, TypeError, ValueError) as exc:
+            reject(number, _reason(exc), line.rstrip("\n"))
+            continue
+        counts[str(kind)] += 1
+        if progress and sum(counts.values()) % 5000 == 0:
+            progress(sum(counts.values()))
+    buffer.flush()
+    restored = set(restored_people)
+    for number, line in lines(path):
+        record = _parse(number, line, None)
+        if not record or record.get("type") != "person" or not record.get("id"):
+            continue
+        try:
+            person, names, refs = jsonl.person_rows(record)
+        except (InvalidInput, KeyError, TypeError, ValueError):
+            continue  # rejected in the first pass
+        if person["id"] in restored:
+            buffer.add(tables.names, names)
+            buffer.add(tables.person_refs, refs)
+    buffer.flush()
+    for kind in ("person", "source", "claim", "case", "evidence"):
+        ids.bump_to_at_least(conn, kind)
+    refresh(conn, sorted(restored))
+    return {k: v for k, v in counts.items() if v}
+
+
+def _exists(conn: Connection, table: Table, number: int) -> bool:
+    return bool(writer.existing_ids(conn, table, [number]))
+
+
+def _parse(number: int, line: str, reject: Reject | None) -> dict[str, Any] | None:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        if reject:
+            reject(number, f"not valid JSON ({exc.msg})", line.rstrip("\n"))
+        return None
+    if not isinstance(record, dict) or "type" not in record:
+        if reject:
+            reject(number, "each line must be a JSON object with a 'type'", line.rstrip("\n"))
+        return None
+    return record
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing {exc.args[0]!r}"
+    return str(exc)

@@ -1,0 +1,310 @@
+"""Writing a batch of validated drafts (one source, its people, claims and cases).
+
+Used by ``guwah add`` (one testimony) and by every importer (a batch of list rows).
+People already in the archive are found by id or external reference and linked, not
+duplicated; a claim already recorded from the same source is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, select
+
+from guwah.model.errors import InvalidInput, NotFound
+from guwah.model.records import format_id, parse_id
+from guwah.model.vocab import PersonKind
+from guwah.services.drafts import DraftCase, DraftClaim, DraftPerson, DraftSource
+from guwah.services.indexing import refresh
+from guwah.store import ids, tables, writer
+from guwah.store.convert import now_text
+
+
+@dataclass
+class Batch:
+    persons: list[DraftPerson]
+    claims: list[DraftClaim] = field(default_factory=list)
+    cases: list[DraftCase] = field(default_factory=list)
+    source: DraftSource | None = None
+    source_id: int | None = None  # write into an existing source (a list being imported)
+    source_sha256: str | None = None
+
+
+@dataclass
+class WriteResult:
+    source_id: int
+    person_ids: dict[str, int]
+    created: list[int] = field(default_factory=list)
+    linked: list[int] = field(default_factory=list)
+    claims_added: int = 0
+    claims_skipped: int = 0
+    cases_added: list[int] = field(default_factory=list)
+
+
+def write_batch(conn: Connection, batch: Batch, actor: str) -> WriteResult:
+    now = now_text()
+    person_ids, created, linked = _resolve_persons(conn, batch.persons)
+    if created:
+        first = ids.allocate(conn, "person", len(created))
+        for offset, draft in enumerate(created):
+            person_ids[draft.ref] = first + offset
+    writer.insert_rows(
+        conn,
+        tables.persons,
+        [
+            {
+                "id": person_ids[p.ref],
+                "kinds": ",".join(sorted({k.value for k in p.kinds} or {"other"})),
+                "sensitivity": p.sensitivity.value,
+                "created_at": now,
+                "created_by": actor,
+            }
+            for p in created
+        ],
+    )
+    source_id = batch.source_id
+    if source_id is None:
+        if batch.source is None:
+            raise InvalidInput("a batch needs a source")
+        source_id = _insert_source(conn, batch.source, batch.source_sha256, person_ids, actor, now)
+    for draft in linked:
+        writer.add_person_kinds(conn, person_ids[draft.ref], [k.value for k in draft.kinds])
+    _write_names_and_refs(conn, batch.persons, person_ids, source_id)
+    testifier = batch.source.testifier if batch.source else None
+    writer.insert_rows_ignoring(
+        conn,
+        tables.source_subjects,
+        [
+            {
+                "source_id": source_id,
+                "person_id": person_ids[p.ref],
+                "relation": p.relation_to_testifier,
+            }
+            for p in batch.persons
+            if p.ref != testifier
+        ],
+    )
+    added, skipped = _write_claims(conn, batch.claims, person_ids, source_id, actor, now)
+    cases = [_write_case(conn, c, person_ids[c.subject], actor, now) for c in batch.cases]
+    touched = set(person_ids.values())
+    touched.update(_related_ids(batch.claims, person_ids))
+    refresh(conn, sorted(touched))
+    return WriteResult(
+        source_id=source_id,
+        person_ids=person_ids,
+        created=[person_ids[p.ref] for p in created],
+        linked=[person_ids[p.ref] for p in linked],
+        claims_added=added,
+        claims_skipped=skipped,
+        cases_added=cases,
+    )
+
+
+def _resolve_persons(
+    conn: Connection, drafts: list[DraftPerson]
+) -> tuple[dict[str, int], list[DraftPerson], list[DraftPerson]]:
+    person_ids: dict[str, int] = {}
+    wanted = [d.existing_id for d in drafts if d.existing_id is not None]
+    known = writer.existing_ids(conn, tables.persons, wanted)
+    for draft in drafts:
+        if draft.existing_id is not None:
+            if draft.existing_id not in known:
+                raise NotFound(f"no person {format_id('person', draft.existing_id)} in the archive")
+            person_ids[draft.ref] = draft.existing_id
+    by_namespace: dict[str, list[str]] = defaultdict(list)
+    for draft in drafts:
+        for namespace, ref in draft.external_refs:
+            by_namespace[namespace].append(ref)
+    found = {ns: writer.find_refs(conn, ns, refs) for ns, refs in by_namespace.items()}
+    for draft in drafts:
+        if draft.ref in person_ids:
+            continue
+        for namespace, ref in draft.external_refs:
+            if ref in found[namespace]:
+                person_ids[draft.ref] = found[namespace][ref]
+                break
+    created = [d for d in drafts if d.ref not in person_ids]
+    linked = [d for d in drafts if d.ref in person_ids]
+    return person_ids, created, linked
+
+
+def _insert_source(
+    conn: Connection,
+    source: DraftSource,
+    sha256: str | None,
+    person_ids: dict[str, int],
+    actor: str,
+    now: str,
+) -> int:
+    source_id = ids.allocate(conn, "source")
+    if source.testifier is not None and source.testifier not in person_ids:
+        raise InvalidInput(f"the testifier {source.testifier!r} is not among the persons")
+    writer.insert_rows(
+        conn,
+        tables.sources,
+        [
+            {
+                "id": source_id,
+                "kind": source.kind.value,
+                "title": source.title,
+                "date_edtf": source.date,
+                "language": source.language,
+                "url": source.url,
+                "archive_ref": source.archive_ref,
+                "testifier_id": person_ids.get(source.testifier or ""),
+                "original_text": source.original_text,
+                "reliability": source.reliability,
+                "sensitivity": source.sensitivity.value,
+                "list_name": source.list_name,
+                "content_sha256": sha256,
+                "created_at": now,
+                "created_by": actor,
+            }
+        ],
+    )
+    return source_id
+
+
+def _write_names_and_refs(
+    conn: Connection, drafts: list[DraftPerson], person_ids: dict[str, int], source_id: int
+) -> None:
+    names = []
+    refs = []
+    for draft in drafts:
+        number = person_ids[draft.ref]
+        for name in draft.names:
+            names.append(
+                {
+                    "person_id": number,
+                    "text": name.text,
+                    "script": name.script.value,
+                    "lang": name.lang,
+                    "kind": name.kind.value,
+                    "source_id": source_id,
+                }
+            )
+        for namespace, ref in draft.external_refs:
+            refs.append({"namespace": namespace, "ref": ref, "person_id": number})
+    writer.insert_rows_ignoring(conn, tables.names, names)
+    writer.insert_rows_ignoring(conn, tables.person_refs, refs)
+
+
+def _person_of(ref: str, person_ids: dict[str, int]) -> int:
+    if ref in person_ids:
+        return person_ids[ref]
+    number = parse_id("person", ref)
+    if number is None:
+        raise InvalidInput(f"a claim names an unknown person {ref!r}")
+    return number
+
+
+def _related_ids(claims: list[DraftClaim], person_ids: dict[str, int]) -> set[int]:
+    return {_person_of(c.related, person_ids) for c in claims if c.related}
+
+
+def _write_claims(
+    conn: Connection,
+    claims: list[DraftClaim],
+    person_ids: dict[str, int],
+    source_id: int,
+    actor: str,
+    now: str,
+) -> tuple[int, int]:
+    related = _related_ids(claims, person_ids) - set(person_ids.values())
+    missing = related - writer.existing_ids(conn, tables.persons, sorted(related))
+    if missing:
+        raise NotFound(f"no person {format_id('person', min(missing))} in the archive")
+    rows = []
+    for claim in claims:
+        row = {
+            "person_id": _person_of(claim.subject, person_ids),
+            "source_id": source_id,
+            "kind": claim.kind.value,
+            "value_json": json.dumps(claim.value, ensure_ascii=False, sort_keys=True),
+            "value_text": _value_text(claim),
+            "date_edtf": claim.date,
+            "year_min": None,
+            "year_max": None,
+            "place_code": claim.place_code,
+            "place_text": claim.place_text,
+            "quote": claim.quote,
+            "status": claim.status.value,
+            "supersedes_id": None,
+            "related_person_id": _person_of(claim.related, person_ids) if claim.related else None,
+            "recorded_by": actor,
+            "recorded_at": now,
+        }
+        _set_years(row)
+        row["fingerprint"] = writer.claim_fingerprint(row)
+        rows.append(row)
+    unique = {row["fingerprint"]: row for row in rows}
+    existing = writer.existing_fingerprints(conn, list(unique))
+    new_rows = [row for fp, row in unique.items() if fp not in existing]
+    if new_rows:
+        first = ids.allocate(conn, "claim", len(new_rows))
+        for offset, row in enumerate(new_rows):
+            row["id"] = first + offset
+        writer.insert_rows(conn, tables.claims, new_rows)
+    return len(new_rows), len(rows) - len(new_rows)
+
+
+def _value_text(claim: DraftClaim) -> str:
+    from guwah.model.claimvalues import describe_value
+
+    return describe_value(claim.kind, claim.value)
+
+
+def _set_years(row: dict[str, object]) -> None:
+    from guwah.model.dates import parse_date
+
+    if row["date_edtf"]:
+        rng = parse_date(str(row["date_edtf"]))
+        row["year_min"], row["year_max"] = rng.year_min, rng.year_max
+
+
+def _write_case(conn: Connection, case: DraftCase, person_id: int, actor: str, now: str) -> int:
+    case_id = ids.allocate(conn, "case")
+    writer.insert_rows(
+        conn,
+        tables.cases,
+        [
+            {
+                "id": case_id,
+                "person_id": person_id,
+                "status": case.status.value,
+                "owner": case.owner,
+                "next_steps": case.next_steps,
+                "created_at": now,
+                "updated_at": now,
+            }
+        ],
+    )
+    writer.insert_rows(
+        conn,
+        tables.case_actions,
+        [
+            {
+                "case_id": case_id,
+                "kind": a.kind.value,
+                "description": a.description,
+                "date_edtf": a.date,
+                "due": a.due,
+                "done": a.done,
+                "recorded_by": actor,
+                "recorded_at": now,
+            }
+            for a in case.actions
+        ],
+    )
+    return case_id
+
+
+def victims(drafts: list[DraftPerson]) -> list[DraftPerson]:
+    return [d for d in drafts if PersonKind.VICTIM in d.kinds]
+
+
+def person_exists(conn: Connection, number: int) -> bool:
+    table = tables.persons
+    return conn.execute(select(table.c.id).where(table.c.id == number)).first() is not None

@@ -1,0 +1,151 @@
+"""Reading records back as model dataclasses, in bulk and in id order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import Connection, select
+
+from guwah.model.records import (
+    Case,
+    Claim,
+    EvidenceFile,
+    ExternalRef,
+    NameForm,
+    Person,
+    Source,
+    SourceSubject,
+)
+from guwah.store import tables
+from guwah.store.convert import (
+    case_from_row,
+    claim_from_row,
+    evidence_from_row,
+    name_from_row,
+    person_from_row,
+    pid,
+    source_from_row,
+)
+
+BATCH = 500
+
+
+def persons(conn: Connection, ids: Sequence[int]) -> dict[int, Person]:
+    if not ids:
+        return {}
+    names: dict[int, list[NameForm]] = defaultdict(list)
+    refs: dict[int, list[ExternalRef]] = defaultdict(list)
+    t_names, t_refs, t_persons = tables.names, tables.person_refs, tables.persons
+    for row in conn.execute(
+        select(t_names).where(t_names.c.person_id.in_(ids)).order_by(t_names.c.id)
+    ):
+        names[row.person_id].append(name_from_row(row))
+    for row in conn.execute(
+        select(t_refs)
+        .where(t_refs.c.person_id.in_(ids))
+        .order_by(t_refs.c.namespace, t_refs.c.ref)
+    ):
+        refs[row.person_id].append(ExternalRef(row.namespace, row.ref))
+    rows = conn.execute(select(t_persons).where(t_persons.c.id.in_(ids)))
+    return {row.id: person_from_row(row, names[row.id], refs[row.id]) for row in rows}
+
+
+def claims_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[Claim]]:
+    found: dict[int, list[Claim]] = defaultdict(list)
+    if not person_ids:
+        return found
+    table = tables.claims
+    query = select(table).where(table.c.person_id.in_(person_ids)).order_by(table.c.id)
+    for row in conn.execute(query):
+        found[row.person_id].append(claim_from_row(row))
+    return found
+
+
+def claims_about(conn: Connection, person_id: int) -> list[Claim]:
+    """Relation claims that point at this person from other people."""
+    table = tables.claims
+    query = select(table).where(table.c.related_person_id == person_id).order_by(table.c.id)
+    return [claim_from_row(row) for row in conn.execute(query)]
+
+
+def sources(conn: Connection, ids: Sequence[int]) -> dict[int, Source]:
+    if not ids:
+        return {}
+    t_src, t_sub = tables.sources, tables.source_subjects
+    subjects: dict[int, list[SourceSubject]] = defaultdict(list)
+    query = (
+        select(t_sub).where(t_sub.c.source_id.in_(ids)).order_by(t_sub.c.person_id)
+    )
+    for row in conn.execute(query):
+        subjects[row.source_id].append(SourceSubject(pid(row.person_id) or "", row.relation))
+    rows = conn.execute(select(t_src).where(t_src.c.id.in_(ids)))
+    return {row.id: source_from_row(row, subjects[row.id]) for row in rows}
+
+
+def cases_of(conn: Connection, person_ids: Sequence[int]) -> list[Case]:
+    t_cases, t_actions = tables.cases, tables.case_actions
+    if not person_ids:
+        return []
+    rows = list(
+        conn.execute(
+            select(t_cases).where(t_cases.c.person_id.in_(person_ids)).order_by(t_cases.c.id)
+        )
+    )
+    return _with_actions(conn, rows)
+
+
+def _with_actions(conn: Connection, rows: list[object]) -> list[Case]:
+    t_actions = tables.case_actions
+    ids = [row.id for row in rows]  # type: ignore[attr-defined]
+    actions: dict[int, list[object]] = defaultdict(list)
+    if ids:
+        query = select(t_actions).where(t_actions.c.case_id.in_(ids)).order_by(t_actions.c.id)
+        for action in conn.execute(query):
+            actions[action.case_id].append(action)
+    return [case_from_row(row, actions[row.id]) for row in rows]  # type: ignore[arg-type,attr-defined]
+
+
+def evidence_of(conn: Connection, source_ids: Sequence[int]) -> list[EvidenceFile]:
+    table = tables.evidence_files
+    if not source_ids:
+        return []
+    query = select(table).where(table.c.source_id.in_(source_ids)).order_by(table.c.id)
+    return [evidence_from_row(row) for row in conn.execute(query)]
+
+
+def all_ids(conn: Connection, table_name: str) -> Iterator[list[int]]:
+    """Every id of a table, in order, in batches (keyset paging: no OFFSET scans)."""
+    table = tables.metadata.tables[table_name]
+    last = 0
+    while True:
+        batch = list(
+            conn.execute(
+                select(table.c.id).where(table.c.id > last).order_by(table.c.id).limit(BATCH)
+            ).scalars()
+        )
+        if not batch:
+            return
+        yield batch
+        last = batch[-1]
+
+
+def all_cases(conn: Connection) -> Iterator[Case]:
+    table = tables.cases
+    for ids in all_ids(conn, "cases"):
+        rows = list(conn.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id)))
+        yield from _with_actions(conn, rows)
+
+
+def all_evidence(conn: Connection) -> Iterator[EvidenceFile]:
+    table = tables.evidence_files
+    for ids in all_ids(conn, "evidence_files"):
+        query = select(table).where(table.c.id.in_(ids)).order_by(table.c.id)
+        yield from (evidence_from_row(row) for row in conn.execute(query))
+
+
+def all_claims(conn: Connection) -> Iterator[Claim]:
+    table = tables.claims
+    for ids in all_ids(conn, "claims"):
+        query = select(table).where(table.c.id.in_(ids)).order_by(table.c.id)
+        yield from (claim_from_row(row) for row in conn.execute(query))

@@ -1,0 +1,137 @@
+"""Full-text and filtered search over people, one interface for both dialects.
+
+SQLite uses an FTS5 table (``person_fts``), PostgreSQL a ``tsvector`` column with a GIN
+index (``person_search``). User text never becomes SQL or query syntax: SQLite's FTS
+query is built from tokens each quoted as a string, PostgreSQL gets the text as a bound
+parameter to ``plainto_tsquery``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy.sql import Select
+
+from guwah.store import tables
+from guwah.store.dialect import is_postgres
+
+MAX_LIMIT = 500
+_TOKEN = re.compile(r"[\w\u0600-\u06FF]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    status: str | None = None
+    ethnicity: str | None = None
+    place_codes: tuple[str, ...] = ()
+    detained_year: int | None = None
+    victims_only: bool = False
+    max_sensitivity_rank: int = 2
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    person_id: int
+    names: str
+    body: str
+
+
+def fts5_query(user_text: str) -> str | None:
+    """An FTS5 MATCH expression: every token quoted; the last one as a prefix."""
+    tokens = _TOKEN.findall(user_text)
+    if not tokens:
+        return None
+    quoted = ['"' + t.replace('"', '""') + '"' for t in tokens]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def write_docs(conn: Connection, docs: Sequence[SearchDoc]) -> None:
+    if not docs:
+        return
+    ids = [d.person_id for d in docs]
+    if is_postgres(conn.engine):
+        conn.execute(text("DELETE FROM person_search WHERE person_id = ANY(:ids)"), {"ids": ids})
+        conn.execute(
+            text(
+                "INSERT INTO person_search (person_id, document) VALUES (:id, "
+                "setweight(to_tsvector('simple', :names), 'A') || "
+                "to_tsvector('simple', :body))"
+            ),
+            [{"id": d.person_id, "names": d.names, "body": d.body} for d in docs],
+        )
+        return
+    conn.exec_driver_sql(
+        f"DELETE FROM person_fts WHERE rowid IN ({','.join('?' * len(ids))})", tuple(ids)
+    )
+    conn.exec_driver_sql(
+        "INSERT INTO person_fts (rowid, names, body) VALUES (?, ?, ?)",
+        [(d.person_id, d.names, d.body) for d in docs],
+    )
+
+
+def write_summaries(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    table = tables.person_summary
+    ids = [r["person_id"] for r in rows]
+    conn.execute(delete(table).where(table.c.person_id.in_(ids)))
+    conn.execute(insert(table), list(rows))
+
+
+def search(
+    conn: Connection, query_text: str | None, filters: SearchFilters, limit: int, offset: int
+) -> list[Any]:
+    """Rows of ``person_summary`` (best matches first when there is text), capped."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, offset)
+    summary = tables.person_summary
+    query: Select[Any] = select(summary)
+    query = _apply_filters(query, filters)
+    words = (query_text or "").strip()
+    if words and is_postgres(conn.engine):
+        query = query.where(
+            text(
+                "person_summary.person_id IN (SELECT person_id FROM person_search "
+                "WHERE document @@ plainto_tsquery('simple', :q))"
+            ).bindparams(q=words)
+        ).order_by(summary.c.person_id)
+    elif words:
+        match = fts5_query(words)
+        if match is None:
+            return []
+        query = (
+            query.join(
+                text("person_fts"), text("person_fts.rowid = person_summary.person_id")
+            )
+            .where(text("person_fts MATCH :match").bindparams(match=match))
+            .order_by(text("person_fts.rank"), summary.c.person_id)
+        )
+    else:
+        query = query.order_by(summary.c.person_id)
+    return list(conn.execute(query.limit(limit).offset(offset)))
+
+
+def _apply_filters(query: Select[Any], filters: SearchFilters) -> Select[Any]:
+    summary = tables.person_summary
+    if filters.status:
+        query = query.where(summary.c.status == filters.status)
+    if filters.ethnicity:
+        query = query.where(summary.c.ethnicity == filters.ethnicity)
+    if filters.place_codes:
+        codes = list(filters.place_codes)
+        query = query.where(
+            summary.c.place_code.in_(codes) | summary.c.prefecture_code.in_(codes)
+        )
+    if filters.detained_year is not None:
+        query = query.where(summary.c.detained_year == filters.detained_year)
+    if filters.victims_only:
+        query = query.where(summary.c.is_victim.is_(True))
+    if filters.max_sensitivity_rank < 2:
+        allowed = ["public", "internal"][: filters.max_sensitivity_rank + 1]
+        query = query.where(summary.c.sensitivity.in_(allowed))
+    return query

@@ -1,0 +1,108 @@
+"""Writing records: batched inserts that skip what is already there.
+
+Callers hand over plain row dicts (keys = column names) inside their own transaction.
+Nothing here overwrites a claim: claims are only inserted, and a status change is the
+one update a claim row receives (a correction is a new claim that supersedes it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, insert, select, update
+
+from guwah.store import tables
+from guwah.store.dialect import insert_ignore, max_bind_rows
+
+Row = dict[str, Any]
+
+
+def claim_fingerprint(row: Row) -> str:
+    """Identity of a claim's content: the same fact from the same source is stored once."""
+    parts = [
+        row["person_id"],
+        row["source_id"],
+        row["kind"],
+        row["value_json"],
+        row.get("related_person_id"),
+        row.get("date_edtf"),
+        row.get("place_code"),
+        row.get("place_text"),
+        row.get("quote"),
+        row.get("supersedes_id"),
+    ]
+    encoded = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:40]
+
+
+def _chunks(rows: Sequence[Row], size: int) -> Iterable[Sequence[Row]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def insert_rows(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
+    if rows:
+        conn.execute(insert(table), list(rows))
+
+
+def insert_rows_ignoring(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
+    if rows:
+        conn.execute(insert_ignore(conn.engine, table), list(rows))
+
+
+def existing_fingerprints(conn: Connection, fingerprints: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    column = tables.claims.c.fingerprint
+    for chunk in _chunks([{"f": f} for f in fingerprints], max_bind_rows(conn.engine, 1)):
+        values = [r["f"] for r in chunk]
+        found.update(conn.execute(select(column).where(column.in_(values))).scalars())
+    return found
+
+
+def find_refs(conn: Connection, namespace: str, refs: Sequence[str]) -> dict[str, int]:
+    """Person ids already known under these external references."""
+    table = tables.person_refs
+    found: dict[str, int] = {}
+    for chunk in _chunks([{"r": r} for r in refs], max_bind_rows(conn.engine, 1)):
+        values = [r["r"] for r in chunk]
+        query = select(table.c.ref, table.c.person_id).where(
+            table.c.namespace == namespace, table.c.ref.in_(values)
+        )
+        found.update({row.ref: row.person_id for row in conn.execute(query)})
+    return found
+
+
+def find_source_by_list(conn: Connection, list_name: str) -> int | None:
+    table = tables.sources
+    query = select(table.c.id).where(table.c.list_name == list_name)
+    return conn.execute(query).scalar_one_or_none()
+
+
+def find_source_by_hash(conn: Connection, sha256: str) -> int | None:
+    table = tables.sources
+    query = select(table.c.id).where(table.c.content_sha256 == sha256)
+    return conn.execute(query).scalar_one_or_none()
+
+
+def existing_ids(conn: Connection, table: Table, ids: Sequence[int]) -> set[int]:
+    found: set[int] = set()
+    for chunk in _chunks([{"i": i} for i in ids], max_bind_rows(conn.engine, 1)):
+        values = [r["i"] for r in chunk]
+        found.update(conn.execute(select(table.c.id).where(table.c.id.in_(values))).scalars())
+    return found
+
+
+def set_claim_status(conn: Connection, claim_id: int, status: str) -> None:
+    table = tables.claims
+    conn.execute(update(table).where(table.c.id == claim_id).values(status=status))
+
+
+def add_person_kinds(conn: Connection, person_id: int, kinds: Iterable[str]) -> None:
+    table = tables.persons
+    current = conn.execute(select(table.c.kinds).where(table.c.id == person_id)).scalar_one()
+    merged = sorted(set(current.split(",")) | set(kinds) - {""})
+    if merged != sorted(current.split(",")):
+        conn.execute(update(table).where(table.c.id == person_id).values(kinds=",".join(merged)))

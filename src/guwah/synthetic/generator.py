@@ -1,0 +1,434 @@
+"""Reproducible synthetic victims for tests and benchmarks, from ten to a million people.
+
+``generate_people`` streams person lines in the short JSON Lines form (docs/formats.md
+section 4: names and inline claims). People come in families: siblings share their
+father's name and county. With ``duplicate_rate`` some lines are further records of an
+already generated person, written the way another source would write them (another
+script or romanisation, the given name alone, a birth year off by one, no ID number);
+they keep the person's ``identity``, the ground truth for evaluating a matcher.
+
+Everything is drawn from one ``random.Random(seed)``: the same arguments give the same
+lines. Nothing is held but a bounded reservoir of earlier people to duplicate.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from random import Random
+from typing import Any
+
+from stdnum.cn import ric
+
+from guwah.synthetic.namebank import GROUP_NAMES
+from guwah.synthetic.naming import (
+    GIVEN_POOLS,
+    SURNAME_POOL,
+    NameParts,
+    Pool,
+    full_name,
+    respelt_names,
+)
+
+RESERVOIR_SIZE = 8192  # earlier people kept as candidates for duplicates
+GROUPS: Pool[str] = Pool(("U", "K", "G", "H"), (0.72, 0.18, 0.05, 0.05))
+FEMALE_SHARE = 0.4
+FAMILY_SIZES: Pool[int] = Pool((1, 2, 3, 4), (0.55, 0.25, 0.12, 0.08))
+_YEARS = range(1937, 2004)
+BIRTH_YEARS: Pool[int] = Pool(_YEARS, [max(2, 40 - abs(year - 1975)) for year in _YEARS])
+ID_SHARE = 0.3
+SENTENCED_SHARE = 0.45
+
+# Share of original records with a name in Latin letters, and then in Cyrillic,
+# Uyghur Arabic and Chinese characters, by people.
+LATIN_SHARE = 0.7
+_OTHER_SCRIPTS: dict[str, tuple[float, float, float]] = {
+    "U": (0.12, 0.40, 0.40),
+    "K": (0.60, 0.05, 0.30),
+    "G": (0.60, 0.03, 0.30),
+    "H": (0.10, 0.02, 0.70),
+}
+_FALLBACK_SCRIPT = {"U": "Arab", "K": "Cyrl", "G": "Cyrl", "H": "Hani"}
+
+# --- places ----------------------------------------------------------------------------
+
+# Real county-level divisions: English name, how many Uyghurs, Kazakhs, Kyrgyz and Hui to
+# place there (relative), admin codes (GB/T 2260) and the years the code changed. An ID
+# number gets the code in force in the birth year, which python-stdnum's check requires.
+@dataclass(frozen=True, slots=True)
+class County:
+    name: str  # in English, as the press writes it
+    weights: tuple[int, int, int, int]  # Uyghur, Kazakh, Kyrgyz, Hui
+    codes: tuple[str, ...]  # the admin codes, oldest first
+    changes: tuple[int, ...] = ()  # the year from which each later code applies
+
+    def code_for(self, year: int) -> str:
+        code = self.codes[0]
+        for change, later in zip(self.changes, self.codes[1:], strict=True):
+            if year >= change:
+                code = later
+        return code
+
+
+_ILI = (1984, 2001)  # the Ili prefecture was re-coded twice
+COUNTIES: tuple[County, ...] = (
+    County("Kashgar", (10, 0, 1, 1), ("653101",)),
+    County("Konasheher County", (8, 0, 0, 0), ("653121",)),
+    County("Yengisar County", (5, 0, 0, 0), ("653123",)),
+    County("Yarkand County", (10, 0, 0, 0), ("653125",)),
+    County("Kargilik County", (7, 0, 0, 0), ("653126",)),
+    County("Peyziwat County", (6, 0, 0, 0), ("653129",)),
+    County("Maralbeshi County", (5, 0, 0, 0), ("653130",)),
+    County("Hotan County", (7, 0, 0, 0), ("653221",)),
+    County("Karakax County", (9, 0, 0, 0), ("653222",)),
+    County("Guma County", (5, 0, 0, 0), ("653223",)),
+    County("Lop County", (5, 0, 0, 0), ("653224",)),
+    County("Keriya County", (5, 0, 0, 0), ("653226",)),
+    County("Aksu", (7, 0, 0, 1), ("652921", "652901"), (1983,)),
+    County("Kuqa", (6, 0, 0, 0), ("652923", "652902"), (2019,)),
+    County("Uchturpan County", (4, 0, 1, 0), ("652927",)),
+    County("Atush", (6, 0, 3, 0), ("653021", "653001"), (1986,)),
+    County("Akto County", (2, 0, 4, 0), ("653022",)),
+    County("Akqi County", (0, 0, 4, 0), ("653023",)),
+    County("Ulugqat County", (0, 0, 3, 0), ("653024",)),
+    County("Turpan", (6, 0, 0, 1), ("652121", "652101", "650402"), (1984, 2015)),
+    County("Pichan County", (3, 0, 0, 0), ("652122", "650421"), (2015,)),
+    County("Urumqi", (8, 2, 1, 4), ("650120", "650102"), (1983,)),
+    County("Korla", (4, 0, 0, 1), ("652801",)),
+    County("Yanqi Hui Autonomous County", (1, 0, 0, 4), ("652826",)),
+    County("Changji", (1, 2, 0, 5), ("652321", "652301"), (1983,)),
+    County("Mori Kazakh Autonomous County", (0, 4, 0, 2), ("652328",)),
+    County("Barkol Kazakh Autonomous County", (0, 3, 0, 0), ("652222", "650521"), (2016,)),
+    County("Ghulja", (6, 3, 0, 2), ("652401", "654101", "654002"), _ILI),
+    County("Ghulja County", (3, 5, 0, 1), ("652421", "654121", "654021"), _ILI),
+    County("Nilka County", (1, 4, 0, 0), ("652428", "654128", "654028"), _ILI),
+    County("Tekes County", (0, 5, 0, 0), ("652427", "654127", "654027"), _ILI),
+    County("Zhaosu County", (0, 4, 1, 0), ("652426", "654126", "654026"), _ILI),
+    County("Huocheng County", (2, 3, 0, 1), ("652423", "654123", "654023"), _ILI),
+    County("Tacheng", (1, 5, 0, 0), ("652521", "654201"), (1984,)),
+    County("Emin County", (0, 4, 0, 0), ("652522", "654221"), (1984,)),
+    County("Altay", (0, 6, 0, 0), ("652621", "654301"), (1984,)),
+    County("Burqin County", (0, 3, 0, 0), ("652622", "654321"), (1984,)),
+    County("Fuyun County", (0, 3, 0, 0), ("652623", "654322"), (1984,)),
+)
+COUNTY_POOLS: dict[str, Pool[County]] = {
+    group: Pool(
+        [c for c in COUNTIES if c.weights[i]], [c.weights[i] for c in COUNTIES if c.weights[i]]
+    )
+    for i, group in enumerate("UKGH")
+}
+
+# --- events ----------------------------------------------------------------------------
+
+_REASONS = {
+    "praying": 14, "no reason given": 14, "travel abroad": 10, "WhatsApp": 8,
+    "relatives in Kazakhstan": 6, "religious extremism": 6, "wearing a veil": 5,
+    "travel to Turkey": 5, "studying the Quran": 5, "contacts abroad": 5,
+    "having a passport": 4, "fasting during Ramadan": 3, "having a beard": 3,
+    "visiting a mosque": 3,
+}
+_KAZAKH_REASONS = {**_REASONS, "relatives in Kazakhstan": 22, "travel abroad": 16,
+                   "having a passport": 8, "travel to Turkey": 1}
+REASONS: dict[str, Pool[str]] = {
+    group: Pool(list(table), list(table.values()))
+    for group, table in zip("UKGH", (_REASONS, _KAZAKH_REASONS, _KAZAKH_REASONS, _REASONS))
+}
+FACILITIES: Pool[str] = Pool(
+    ("camp", "detention_centre", "prison", "police_custody", "unknown"), (60, 18, 8, 8, 6)
+)
+DETENTION_YEARS: Pool[int] = Pool((2017, 2018, 2019), (0.5, 0.35, 0.15))
+SENTENCE_YEARS: Pool[int] = Pool(
+    range(5, 21), (8, 5, 7, 6, 3, 10, 3, 6, 3, 3, 6, 2, 2, 2, 1, 4)
+)
+CHARGES: Pool[str] = Pool(
+    ("separatism", "inciting ethnic hatred", "religious extremism", "terrorism",
+     "gathering a crowd to disturb public order", "picking quarrels and provoking trouble",
+     "illegal religious activities"),
+    (5, 4, 6, 2, 3, 2, 3),
+)
+PROFESSIONS: Pool[str] = Pool(
+    ("farmer", "herder", "teacher", "shopkeeper", "driver", "imam", "doctor", "student",
+     "businessman", "writer", "civil servant", "worker", "retired"),
+    (20, 6, 6, 8, 5, 2, 2, 4, 5, 1, 2, 8, 6),
+)
+DESTINATIONS: dict[str, Pool[str]] = {
+    "U": Pool(("Turkey", "Kazakhstan"), (0.7, 0.3)),
+    "K": Pool(("Kazakhstan",), (1,)),
+    "G": Pool(("Kyrgyzstan", "Kazakhstan"), (0.8, 0.2)),
+    "H": Pool(("Kazakhstan",), (1,)),
+}
+# Claims that a record may leave out to keep to ``claims_per_person``.
+_OPTIONAL = frozenset({"gender", "ethnicity", "resident_of", "sentenced", "released", "died",
+                       "disappeared", "fled"})
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _vague(year: int, month: int, rng: Random) -> str:
+    """An EDTF date of an event, as precisely as a relative would know it."""
+    r = rng.random()
+    if r < 0.25:
+        return f"{year}-{month:02d}-{rng.randrange(28) + 1:02d}"
+    if r < 0.65:
+        return f"{year}-{month:02d}"
+    if r < 0.85:
+        return str(year)
+    if r < 0.90:
+        return f"{year}~"
+    if r < 0.95:
+        return f"{year}-{month:02d}-XX"
+    return f"{year}/{year + 1}"
+
+
+def _id_number(code: str, year: int, month: int, day: int, female: bool, rng: Random) -> str:
+    """A valid resident ID: region, birth date, sequence of the right parity, check digit."""
+    sequence = rng.randrange(500) * 2 + (0 if female else 1)
+    body = f"{code}{year}{month:02d}{day:02d}{sequence:03d}"
+    return body + ric.calc_check_digit(body + "0")  # it ignores the last character
+
+
+def _born(year: int, month: int, day: int, with_id: bool, rng: Random) -> str:
+    r = rng.random()
+    if r < 0.3 or (with_id and r < 0.75):
+        return f"{year}-{month:02d}-{day:02d}"
+    if with_id or r < 0.65:
+        return str(year)  # with an ID number, the claim never contradicts it
+    if r < 0.85:
+        return f"{year}~"
+    if r < 0.9:
+        return f"{year}-{month:02d}"
+    if r < 0.95:
+        return f"{year}?"
+    return f"{year}/{year + 1}"
+
+
+def _claims(
+    rng: Random, group: str, female: bool, county: County, year: int, wanted: int
+) -> list[dict[str, Any]]:
+    """About ``wanted`` claims: the birth, the detention and the ID number come first."""
+    month = rng.randrange(12) + 1
+    days = 29 if month == 2 and year % 4 == 0 else _DAYS[month - 1]
+    day = rng.randrange(days) + 1
+    with_id = rng.random() < ID_SHARE
+    claims: list[dict[str, Any]] = [
+        {"kind": "born", "date": _born(year, month, day, with_id, rng)},
+        {"kind": "gender", "value": {"text": "female" if female else "male"}},
+        {"kind": "ethnicity", "value": {"text": GROUP_NAMES[group]}},
+        {"kind": "resident_of", "place": county.name},
+    ]
+    if with_id:
+        number = _id_number(county.code_for(year), year, month, day, female, rng)
+        claims.append({"kind": "id_number", "value": {"text": number}})
+    held = rng.randrange(2017, 2020) if rng.random() < 0.5 else DETENTION_YEARS.pick(rng)
+    detained: dict[str, Any] = {
+        "kind": "detained",
+        "date": _vague(held, rng.randrange(12) + 1, rng),
+        "value": {"facility_type": FACILITIES.pick(rng)},
+    }
+    if rng.random() < 0.8:
+        detained["value"]["reason"] = REASONS[group].pick(rng)
+    if rng.random() < 0.4:
+        detained["place"] = county.name
+    claims.append(detained)
+    _fate(claims, rng, group, held)
+    excess = len(claims) - wanted
+    if excess > 0:  # leave out optional facts at random, then the least important
+        optional = [i for i, claim in enumerate(claims) if claim["kind"] in _OPTIONAL]
+        drops = min(excess, len(optional))
+        dropped = {optional.pop(rng.randrange(len(optional))) for _ in range(drops)}
+        claims = [claim for i, claim in enumerate(claims) if i not in dropped][:wanted]
+    elif excess < 0:
+        claims.extend(_extra_claims(rng, held, -excess))
+    return claims
+
+
+def _fate(claims: list[dict[str, Any]], rng: Random, group: str, held: int) -> None:
+    """What happened after the detention: a sentence, release, death, disappearance."""
+    r = rng.random()
+    if rng.random() < SENTENCED_SHARE:
+        when = min(2021, held + rng.randrange(3))
+        date = f"{when}-{rng.randrange(12) + 1:02d}" if rng.random() < 0.5 else str(when)
+        value: dict[str, Any] = (
+            {"life": True} if r < 0.04 else {"years": SENTENCE_YEARS.pick(rng), "months": 0}
+        )
+        if rng.random() < 0.5:
+            value["charge"] = CHARGES.pick(rng)
+        claims.append({"kind": "sentenced", "date": date, "value": value})
+        if r > 0.95:
+            claims.append({"kind": "died", "date": str(when + 1 + rng.randrange(3)),
+                           "value": {"text": "died in prison"}})
+        return
+    if r < 0.45:
+        when = held + rng.randrange(3)
+        claims.append({"kind": "released", "date": _vague(when, rng.randrange(12) + 1, rng),
+                       "value": {"text": "released under surveillance"}})
+        if rng.random() < (0.3 if group in "KG" else 0.12):
+            claims.append({"kind": "fled", "date": str(min(2021, when + 1 + rng.randrange(2))),
+                           "value": {"destination": DESTINATIONS[group].pick(rng)}})
+    elif r < 0.60:
+        claims.append({"kind": "disappeared", "date": f"{held}~",
+                       "value": {"text": "no news since the detention"}})
+    elif r < 0.64:
+        claims.append({"kind": "died", "date": str(held + rng.randrange(4)),
+                       "value": {"text": "died in custody"}})
+
+
+def _extra_claims(rng: Random, held: int, count: int) -> list[dict[str, Any]]:
+    extras: list[dict[str, Any]] = [
+        {"kind": "profession", "value": {"text": PROFESSIONS.pick(rng)}},
+        {"kind": "last_contact", "date": f"{held}-{rng.randrange(12) + 1:02d}"},
+        {"kind": "surveilled", "value": {"text": "home visits by officials before the detention"}},
+        {"kind": "threatened", "value": {"text": "relatives abroad told to stop speaking out"}},
+        {"kind": "family_separated", "value": {"text": "children sent to a boarding school"}},
+    ]
+    return extras[:count]
+
+
+# --- people ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SyntheticPerson:
+    identity: int  # ground-truth identity number (several records may share one: duplicates)
+    record: dict[str, Any]  # a JSONL "person" line in the short form of formats.md section 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Original:
+    identity: int
+    parts: NameParts
+    year: int
+    names: list[dict[str, str]]
+    claims: list[dict[str, Any]]
+
+
+def _originals(rng: Random, claims_per_person: int) -> Iterator[_Original]:
+    """People family by family: siblings share the father's name, the county, the people."""
+    identity = 0
+    while True:
+        group = GROUPS.pick(rng)
+        county = COUNTY_POOLS[group].pick(rng)
+        father = None if group == "H" else GIVEN_POOLS[group, "m"].pick(rng)
+        surname = SURNAME_POOL.pick(rng) if group == "H" else None
+        base_year = BIRTH_YEARS.pick(rng)
+        taken: set[str] = set()
+        for _ in range(FAMILY_SIZES.pick(rng)):
+            identity += 1
+            female = rng.random() < FEMALE_SHARE
+            pool = GIVEN_POOLS[group, "f" if female else "m"]
+            given = pool.pick(rng)
+            if given.latin in taken:  # one more try for a name of their own
+                given = pool.pick(rng)
+            taken.add(given.latin)
+            parts = NameParts(group, female, given, father, surname)
+            year = min(2003, max(1930, base_year + rng.randrange(-6, 7)))
+            names = _names(parts, rng)
+            claims = _claims(rng, group, female, county, year, claims_per_person)
+            yield _Original(identity, parts, year, names, claims)
+
+
+def _names(parts: NameParts, rng: Random) -> list[dict[str, str]]:
+    """The full name in one to three scripts."""
+    cyrl, arab, hani = _OTHER_SCRIPTS[parts.group]
+    scripts = [
+        script
+        for script, share in (("Latn", LATIN_SHARE), ("Cyrl", cyrl), ("Arab", arab), ("Hani", hani))
+        if rng.random() < share
+    ]
+    if not scripts:
+        scripts.append(_FALLBACK_SCRIPT[parts.group])
+    elif len(scripts) == 4:
+        del scripts[rng.randrange(1, 4)]
+    names = []
+    for script in scripts:
+        text, lang = full_name(parts, script, rng)
+        names.append({"text": text, "lang": lang, "kind": "full"})
+    return names
+
+
+def _altered_claims(original: _Original, rng: Random) -> list[dict[str, Any]]:
+    """The facts as another source gives them: perhaps a year off, no ID, one fact fewer."""
+    claims = [
+        {**claim, "value": dict(claim["value"])} if "value" in claim else dict(claim)
+        for claim in original.claims
+    ]
+    drop_id = rng.random() < 0.4
+    if rng.random() < 0.2:  # a birth year off by one (which the ID number would contradict)
+        for claim in claims:
+            if claim["kind"] == "born":
+                claim["date"] = str(original.year + rng.choice((-1, 1)))
+                drop_id = True
+    if drop_id:
+        claims = [claim for claim in claims if claim["kind"] != "id_number"]
+    if len(claims) > 1 and rng.random() < 0.3:
+        del claims[rng.randrange(1, len(claims))]
+    return claims
+
+
+def _record(ref: str, names: list[dict[str, str]], claims: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "type": "person",
+        "kinds": ["victim"],
+        "sensitivity": "internal",
+        "external_refs": [{"namespace": "synthetic", "ref": ref}],
+        "names": names,
+        "claims": claims,
+    }
+
+
+def generate_people(
+    n: int, seed: int = 0, *, duplicate_rate: float = 0.0, claims_per_person: int = 5
+) -> Iterator[SyntheticPerson]:
+    """``n`` person records, of which ``floor(n * duplicate_rate)`` re-describe earlier people.
+
+    The same arguments always give the same records. Records are made one at a time.
+    """
+    if n < 0:
+        raise ValueError("n must not be negative")
+    if not 0.0 <= duplicate_rate < 1.0:
+        raise ValueError("duplicate_rate must be at least 0 and below 1")
+    if claims_per_person < 0:
+        raise ValueError("claims_per_person must not be negative")
+    return _generate(n, Random(seed), duplicate_rate, claims_per_person)
+
+
+def _generate(n: int, rng: Random, rate: float, claims: int) -> Iterator[SyntheticPerson]:
+    originals = _originals(rng, claims)
+    reservoir: list[_Original] = []
+    kept = 0
+    for index in range(n):
+        ref = f"SYN-{index + 1:07d}"
+        # Duplicates are spread evenly: exactly floor(n * rate), never the first record.
+        if reservoir and int((index + 1) * rate) > int(index * rate):
+            original = reservoir[rng.randrange(len(reservoir))]
+            taken = {name["text"] for name in original.names}
+            names = respelt_names(original.parts, taken, rng)
+            record = _record(ref, names, _altered_claims(original, rng))
+            yield SyntheticPerson(original.identity, record)
+            continue
+        original = next(originals)
+        if rate > 0.0:
+            if kept < RESERVOIR_SIZE:
+                reservoir.append(original)
+            else:  # reservoir sampling: every earlier person as likely to be kept
+                slot = rng.randrange(kept + 1)
+                if slot < RESERVOIR_SIZE:
+                    reservoir[slot] = original
+            kept += 1
+        yield SyntheticPerson(original.identity, _record(ref, original.names, original.claims))
+
+
+def write_jsonl(path: Path | str, n: int, seed: int = 0, **kw: Any) -> int:
+    """Write ``n`` person lines to ``path`` as they are made; return the lines written.
+
+    ``kw`` are the keyword arguments of ``generate_people``.
+    """
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    written = 0
+    with Path(path).open("w", encoding="utf-8", newline="\n") as out:
+        for person in generate_people(n, seed, **kw):
+            out.write(encode(person.record))
+            out.write("\n")
+            written += 1
+    return written
