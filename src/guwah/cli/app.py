@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 from sqlalchemy.exc import OperationalError
 
 from guwah.cli import claims, demo, records, views
@@ -28,11 +29,16 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except GuwahError as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False, markup=True, soft_wrap=True)
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except OperationalError as exc:
         first = str(exc.orig).splitlines()[0] if exc.orig else "database error"
         err_console.print(f"[red]error:[/red] the archive could not be used: {first}", soft_wrap=True)
+        sys.exit(1)
+    except OSError as exc:  # a file that cannot be read or written: disk full, permissions
+        where = f" {exc.filename}" if exc.filename else ""
+        message = f"[red]error:[/red] cannot use{escape(where)}: {exc.strerror or exc}"
+        err_console.print(message, highlight=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         err_console.print("interrupted; nothing from the unfinished step was written")

@@ -7,11 +7,11 @@ from pathlib import Path
 import typer
 from rich.progress import Progress
 
-from guwah.cli.common import DbOption, console, err_console, location, opened
+from guwah.cli.common import DbOption, actor, console, err_console, location, passphrase
 from guwah.services.archive import init_archive
 from guwah.services.demo import load_demo
 from guwah.services.query import archive_stats, find_people
-from guwah.cli.common import actor, passphrase
+from guwah.store.dialect import describe_location
 
 
 def register(app: typer.Typer) -> None:
@@ -36,7 +36,8 @@ def demo(
         sample = find_people(archive, "Ilham", limit=1) or find_people(archive, None, limit=1)
     finally:
         archive.close()
-    console.print(f"\n[bold]Guwah demo archive[/bold] at {loc} (encrypted with SQLCipher)")
+    kind = "PostgreSQL" if "://" in loc else "encrypted with SQLCipher"
+    console.print(f"\n[bold]Guwah demo archive[/bold] at {describe_location(loc)} ({kind})")
     console.print(
         f"  {report.files} testimony and article files, lists {', '.join(report.lists)}\n"
         f"  {stats['persons']} people ({stats['victims']} victims), {stats['sources']} sources, "
@@ -45,7 +46,7 @@ def demo(
     status = ", ".join(f"{k} {v}" for k, v in stats["victims_by_status"].items())
     console.print(f"  victims by status: {status}")
     example = sample[0]["id"] if sample else "P-000001"
-    db_arg = f" --db {loc}"
+    db_arg = f" --db {describe_location(loc)}"
     console.print("\nTry (the passphrase is in GUWAH_PASSPHRASE, or you will be asked):")
     for line in (
         f"guwah search Tohti{db_arg}",

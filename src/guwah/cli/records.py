@@ -137,6 +137,11 @@ def export_(
         level = Sensitivity(max_sensitivity)
     except ValueError:
         raise InvalidInput("--max-sensitivity must be public, internal or restricted") from None
+    if output is not None:
+        if output.is_dir():
+            raise InvalidInput(f"{output} is a directory: give the name of the file to write")
+        if not output.parent.is_dir():
+            raise InvalidInput(f"cannot write {output}: no such directory {output.parent}")
     with opened(db) as archive:
         if output is None:
             count = export(archive, fmt, sys.stdout, max_sensitivity=level)

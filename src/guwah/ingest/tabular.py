@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import zipfile
+from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TextIO
 
 from guwah.model.errors import InvalidInput
 
@@ -24,26 +27,42 @@ csv.field_size_limit(MAX_CELL)
 class TableRow:
     line: int  # the line (CSV) or row (XLSX) number a user sees in an editor
     cells: dict[str, str]
+    error: str | None = None  # set when the row itself is malformed (then cells is empty)
+    raw: str = ""  # the row's text as in the file (CSV), for the reject file
 
 
-def read_table(path: Path) -> tuple[list[str], Iterator[TableRow]]:
-    """The header and an iterator over the data rows of a CSV or XLSX file."""
+@contextmanager
+def open_table(path: Path) -> Iterator[tuple[list[str], Iterator[TableRow]]]:
+    """The header and an iterator over the data rows of a CSV or XLSX file.
+
+    The file stays open inside the ``with`` block and is closed when it ends, however
+    it ends (a bad header, a bad row, or all rows read).
+    """
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix in (".csv", ".tsv", ".txt"):
-        return _read_csv(path, "\t" if suffix == ".tsv" else None)
-    raise InvalidInput(f"{path.name}: unsupported file type (use .csv, .tsv, .xlsx or .jsonl)")
+        _check_zip(path)
+        book = _load_workbook(path)
+        try:
+            yield _xlsx_rows(path, book)
+        finally:
+            book.close()
+    elif suffix in (".csv", ".tsv", ".txt"):
+        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+            yield _csv_rows(path, handle, "\t" if suffix == ".tsv" else None)
+    else:
+        raise InvalidInput(
+            f"{path.name}: unsupported file type (use .csv, .tsv, .xlsx or .jsonl)"
+        )
 
 
-def _read_csv(path: Path, delimiter: str | None) -> tuple[list[str], Iterator[TableRow]]:
-    handle = path.open("r", encoding="utf-8-sig", newline="")
+def _csv_rows(
+    path: Path, handle: TextIO, delimiter: str | None
+) -> tuple[list[str], Iterator[TableRow]]:
     try:
         sample = handle.read(64 * 1024)
     except UnicodeDecodeError:
-        handle.close()
         raise InvalidInput(f"{path.name}: not UTF-8 text (save the file as UTF-8 CSV)") from None
     handle.seek(0)
     if delimiter is None:
@@ -51,41 +70,94 @@ def _read_csv(path: Path, delimiter: str | None) -> tuple[list[str], Iterator[Ta
             delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
         except csv.Error:
             delimiter = ","
-    reader = csv.reader(handle, delimiter=delimiter)
+    lines = _Lines(handle)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        handle.close()
         raise InvalidInput(f"{path.name}: the file is empty") from None
     except (csv.Error, UnicodeDecodeError) as exc:
-        handle.close()
         raise InvalidInput(f"{path.name} line 1: {exc}") from None
     _check_header(path, header)
 
     def rows() -> Iterator[TableRow]:
-        try:
-            while True:
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    return
-                except (csv.Error, UnicodeDecodeError) as exc:
-                    raise InvalidInput(f"{path.name} line {reader.line_num}: {exc}") from None
-                if not any(c.strip() for c in cells):
-                    continue
-                if len(cells) > len(header):
-                    raise InvalidInput(
-                        f"{path.name} line {reader.line_num}: {len(cells)} cells but the header "
-                        f"has {len(header)} columns"
-                    )
-                yield TableRow(
-                    reader.line_num,
-                    {h: c.strip() for h, c in zip(header, cells, strict=False) if h},
-                )
-        finally:
-            handle.close()
+        while True:
+            lines.start_record()
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                raise InvalidInput(
+                    f"{path.name} line {lines.number + 1}: not UTF-8 text "
+                    "(save the file as UTF-8 CSV)"
+                ) from None
+            except csv.Error as exc:
+                # A broken quote swallows the lines after it: report its first line and
+                # read on from the next one.
+                number, text = lines.give_back_all_but_first()
+                yield TableRow(number, {}, _csv_problem(exc), text.rstrip("\r\n"))
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            number = lines.record_start()
+            if len(cells) > len(header):
+                problem = f"{len(cells)} cells but the header has {len(header)} columns"
+                yield TableRow(number, {}, problem, lines.record_text())
+                continue
+            yield TableRow(
+                number,
+                {h: c.strip() for h, c in zip(header, cells, strict=False) if h},
+                raw=lines.record_text(),
+            )
 
     return header, rows()
+
+
+class _Lines:
+    """The file's lines for the csv reader, keeping those of the record being read, so
+    that a record broken by an unclosed quote can give back all its lines but the first."""
+
+    def __init__(self, handle: Iterator[str]) -> None:
+        self._source = enumerate(handle, start=1)
+        self._pending: deque[tuple[int, str]] = deque()
+        self._record: list[tuple[int, str]] = []
+        self.number = 0  # the last line handed to the reader
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        item = self._pending.popleft() if self._pending else next(self._source)
+        self._record.append(item)
+        self.number = item[0]
+        return item[1]
+
+    def start_record(self) -> None:
+        self._record = []
+
+    def record_start(self) -> int:
+        return self._record[0][0] if self._record else self.number
+
+    def record_text(self) -> str:
+        return "".join(text for _, text in self._record).rstrip("\r\n")
+
+    def give_back_all_but_first(self) -> tuple[int, str]:
+        if not self._record:
+            return self.number, ""
+        first, rest = self._record[0], self._record[1:]
+        self._pending.extendleft(reversed(rest))
+        self._record = []
+        return first
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    message = str(exc)
+    if "unexpected end of data" in message:
+        return 'a quoted field is never closed (unbalanced ")'
+    if "field larger than field limit" in message:
+        return f"a cell is longer than {MAX_CELL} characters (or a quote is not closed)"
+    return f"malformed CSV: {message}"
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -112,31 +184,31 @@ def _check_zip(path: Path) -> None:
         raise InvalidInput(f"{path.name}: not a valid XLSX file") from None
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], Iterator[TableRow]]:
-    _check_zip(path)
+def _load_workbook(path: Path) -> Any:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise InvalidInput(f"{path.name}: cannot read the workbook ({type(exc).__name__})") from None
+        raise InvalidInput(
+            f"{path.name}: cannot read the workbook ({type(exc).__name__})"
+        ) from None
+
+
+def _xlsx_rows(path: Path, book: Any) -> tuple[list[str], Iterator[TableRow]]:
     sheet = book.worksheets[0]
     rows_iter = sheet.iter_rows(values_only=True)
     first = next(rows_iter, None)
     if first is None:
-        book.close()
         raise InvalidInput(f"{path.name}: the first sheet is empty")
     header = [_cell(v) for v in first]
     _check_header(path, header)
 
     def rows() -> Iterator[TableRow]:
-        try:
-            for number, values in enumerate(rows_iter, start=2):
-                cells = {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
-                if any(cells.values()):
-                    yield TableRow(number, cells)
-        finally:
-            book.close()
+        for number, values in enumerate(rows_iter, start=2):
+            cells = {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
+            if any(cells.values()):
+                yield TableRow(number, cells)
 
     return header, rows()
 
@@ -147,6 +219,6 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if hasattr(value, "isoformat"):
-        text = value.isoformat()  # a date cell
+        text = str(value.isoformat())  # a date cell
         return text[:10] if text.endswith("T00:00:00") or len(text) > 10 else text
     return str(value).strip()[:MAX_CELL]

@@ -40,7 +40,9 @@ class DateRange:
         return f"{self.upper.isoformat()}|{self.lower.isoformat()}"
 
 
-_PLAIN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# Exact or qualified (``?`` uncertain, ``~`` approximate, ``%`` both) years, months and
+# days: the qualifier does not change the span, so these skip the full EDTF grammar.
+_PLAIN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?[?~%]?")
 
 
 def parse_date(text: str) -> DateRange:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from stdnum import numdb
 from stdnum.cn import ric
@@ -65,6 +66,7 @@ def is_valid_resident_id(text: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)
 def _region(code: str) -> tuple[str | None, str | None]:
     info: dict[str, str] = {}
     for _part, props in numdb.get("cn/loc").info(code):

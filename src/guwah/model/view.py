@@ -74,15 +74,23 @@ def best_name(names: Iterable[NameForm]) -> str:
     return "(unnamed)"
 
 
-def origin_of(claim: Claim, sources: Mapping[str, Source]) -> str:
-    source = sources.get(claim.source_id)
-    if source is not None and source.testifier_id:
-        return "testifier:" + source.testifier_id
+Testifiers = Mapping[str, "str | None"]
+
+
+def testifiers_of(sources: Iterable[Source]) -> dict[str, str | None]:
+    """Source id -> its testifier's person id (what independence is judged by)."""
+    return {s.id: s.testifier_id for s in sources}
+
+
+def origin_of(claim: Claim, testifiers: Testifiers) -> str:
+    testifier = testifiers.get(claim.source_id)
+    if testifier:
+        return "testifier:" + testifier
     return "source:" + claim.source_id
 
 
 def derive_view(
-    names: Iterable[NameForm], claims: Iterable[Claim], sources: Mapping[str, Source]
+    names: Iterable[NameForm], claims: Iterable[Claim], sources: Testifiers
 ) -> CurrentView:
     accepted = [c for c in claims if c.status is ClaimStatus.ACCEPTED]
     fields: dict[str, ViewField] = {}
@@ -138,7 +146,7 @@ def _months_text(months: int) -> str:
 def _field(
     name: str,
     claims: list[Claim],
-    sources: Mapping[str, Source],
+    sources: Testifiers,
     key: object,
     prefer: Claim | None = None,
 ) -> ViewField | None:
@@ -158,7 +166,7 @@ def _field(
     return ViewField(name, values[0], values[1:])
 
 
-def _status_field(accepted: list[Claim], sources: Mapping[str, Source]) -> ViewField | None:
+def _status_field(accepted: list[Claim], sources: Testifiers) -> ViewField | None:
     events = [c for c in accepted if c.kind in STATUS_OF_EVENT]
     if not events:
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 from guwah.model.vocab import Script
 
@@ -22,6 +23,7 @@ _RANGES: tuple[tuple[int, int, Script], ...] = (
 )
 
 
+@lru_cache(maxsize=8192)
 def char_script(char: str) -> Script | None:
     """The script of one letter, or None for digits, spaces and punctuation."""
     if not unicodedata.category(char).startswith("L"):

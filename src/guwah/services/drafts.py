@@ -8,6 +8,7 @@ through the caller, the file line; nothing is written when there is one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from guwah.model.claimvalues import check_value
@@ -140,6 +141,11 @@ def resolve_place(gazetteer: Gazetteer, raw: object) -> tuple[str | None, str | 
     place = text_or_none(raw, "place", 300)
     if place is None:
         return None, None
+    return _resolve_cached(gazetteer, place)
+
+
+@lru_cache(maxsize=16384)
+def _resolve_cached(gazetteer: Gazetteer, place: str) -> tuple[str | None, str | None]:
     found = gazetteer.resolve(place)
     return (found.code, None) if found is not None else (None, place)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -18,7 +18,7 @@ from typing import IO, Any
 from sqlalchemy import Connection
 
 from guwah.ingest.mapping import Mapping, load_mapping
-from guwah.ingest.tabular import read_table
+from guwah.ingest.tabular import open_table
 from guwah.model.errors import InvalidInput
 from guwah.model.gazetteer import load_gazetteer
 from guwah.model.vocab import Sensitivity, SourceKind
@@ -56,6 +56,8 @@ class _Rejects:
             raise InvalidInput("on_error must be 'abort' or 'skip'")
         if on_error == "skip" and path is None:
             raise InvalidInput("skipping bad rows needs a reject file (--reject-file)")
+        if path is not None and (path.is_dir() or not path.parent.is_dir()):
+            raise InvalidInput(f"cannot write the reject file {path}: not a file in a directory")
         self.on_error, self.path, self.filename = on_error, path, filename
         self.items: list[tuple[int, str, str]] = []
 
@@ -95,11 +97,11 @@ def import_file(
         if path.suffix.lower() in (".jsonl", ".ndjson"):
             _import_jsonl(conn, archive.actor, path, name, kind, rejects, report, progress)
         else:
-            header, rows = read_table(path)
-            mapping.check_header(header, path.name)
-            batches = _table_batches(rows, mapping, name, rejects, report)
-            _write_batches(conn, archive.actor, batches, name, kind, path, report, progress)
-    rejects.write()
+            with open_table(path) as (header, rows):
+                mapping.check_header(header, path.name)
+                batches = _table_batches(rows, mapping, name, rejects, report)
+                _write_batches(conn, archive.actor, batches, name, kind, path, report, progress)
+        rejects.write()  # inside the transaction: no import without its list of bad rows
     report.rejected = len(rejects.items)
     return report
 
@@ -148,6 +150,9 @@ def _table_batches(
     seen: set[str] = set()
     for row in rows:
         report.rows += 1
+        if row.error is not None:
+            rejects.add(row.line, row.error, row.raw)
+            continue
         cells = mapping.apply(row.cells)
         quote = "; ".join(f"{k}: {v}" for k, v in row.cells.items() if v)
         try:
@@ -157,7 +162,7 @@ def _table_batches(
                 raise InvalidInput(f"id {row_id!r} appears twice in the file")
             seen.add(row_id)
         except InvalidInput as exc:
-            rejects.add(row.line, str(exc), json.dumps(row.cells, ensure_ascii=False))
+            rejects.add(row.line, str(exc), row.raw or json.dumps(row.cells, ensure_ascii=False))
             continue
         persons.append(person)
         claims.extend(person_claims)
@@ -168,7 +173,7 @@ def _table_batches(
         yield persons, claims
 
 
-def _jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
+def _jsonl_lines(path: Path) -> Generator[tuple[int, str], None, None]:
     with path.open("r", encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             if len(line) > MAX_LINE:
@@ -188,6 +193,12 @@ def _import_jsonl(
     progress: Progress | None,
 ) -> None:
     try:
+        lines = _jsonl_lines(path)
+        try:
+            if next(lines, None) is None:
+                raise InvalidInput(f"{path.name}: the file is empty")
+        finally:
+            lines.close()
         report.restored = restore_jsonl(conn, path, _jsonl_lines, rejects.add, progress)
         report.rows = sum(report.restored.values())
         batches = _short_form_batches(path, name, rejects, report)

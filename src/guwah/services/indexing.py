@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from guwah.model.gazetteer import Gazetteer, load_gazetteer
-from guwah.model.records import Person, Source, parse_id
+from guwah.model.records import Claim, Person, parse_id
 from guwah.model.view import CurrentView, derive_view
 from guwah.model.vocab import ClaimKind, ClaimStatus, PersonKind
 from guwah.store import reader
@@ -17,23 +17,34 @@ from guwah.store.search import SearchDoc, write_docs, write_summaries
 CHUNK = 500
 
 
-def refresh(conn: Connection, person_ids: Sequence[int]) -> None:
-    """Recompute the summary row and search document of these people."""
+Known = dict[int, tuple[Person, list[Claim]]]
+
+
+def refresh(conn: Connection, person_ids: Sequence[int], known: Known | None = None) -> None:
+    """Recompute the summary row and search document of these people.
+
+    ``known`` holds people whose complete records the caller has in memory (just
+    created by an import), so they need not be read back.
+    """
     gazetteer = load_gazetteer()
+    known = known or {}
+    testifier_cache: dict[str, str | None] = {}
     for start in range(0, len(person_ids), CHUNK):
         chunk = list(person_ids[start : start + CHUNK])
-        people = reader.persons(conn, chunk)
-        claims = reader.claims_of(conn, chunk)
-        source_numbers = sorted(
-            {parse_id("source", c.source_id) or 0 for cl in claims.values() for c in cl}
-        )
-        sources = {s.id: s for s in reader.sources(conn, source_numbers).values()}
+        unknown = [n for n in chunk if n not in known]
+        people = {n: known[n][0] for n in chunk if n in known}
+        claims = {n: known[n][1] for n in chunk if n in known}
+        people.update(reader.persons(conn, unknown))
+        claims.update(reader.claims_of(conn, unknown))
+        wanted = {c.source_id for cl in claims.values() for c in cl} - set(testifier_cache)
+        numbers = sorted(parse_id("source", s) or 0 for s in wanted)
+        testifier_cache.update(reader.source_testifiers(conn, numbers))
         summaries: list[dict[str, Any]] = []
         docs: list[SearchDoc] = []
         for number, person in people.items():
             person_claims = claims.get(number, [])
-            view = derive_view(person.names, person_claims, sources)
-            summaries.append(summary_row(number, person, view, sources, gazetteer))
+            view = derive_view(person.names, person_claims, testifier_cache)
+            summaries.append(summary_row(number, person, view, person_claims, gazetteer))
             docs.append(search_doc(number, person, person_claims, gazetteer))
         write_summaries(conn, summaries)
         write_docs(conn, docs)
@@ -43,7 +54,7 @@ def summary_row(
     number: int,
     person: Person,
     view: CurrentView,
-    sources: dict[str, Source],
+    claims: list[Claim],
     gazetteer: Gazetteer,
 ) -> dict[str, Any]:
     fields = view.fields
@@ -58,7 +69,7 @@ def summary_row(
     if born is not None:
         claim = born.best.claims[0]
         birth_year = _birth_year(claim.date, claim.value)
-    used_sources = {s for f in fields.values() for v in [f.best, *f.conflicting] for s in v.source_ids}
+    used_sources = {c.source_id for c in claims if c.status is ClaimStatus.ACCEPTED}
     return {
         "person_id": number,
         "display_name": view.best_name,
@@ -71,7 +82,7 @@ def summary_row(
         "prefecture_code": prefecture.code if prefecture else None,
         "detained_year": view.detained_year,
         "sentence_months": view.sentence_months,
-        "n_sources": len(used_sources & set(sources)),
+        "n_sources": len(used_sources),
         "sensitivity": person.sensitivity.value,
     }
 
@@ -85,7 +96,7 @@ def _birth_year(date: str | None, value: dict[str, Any]) -> int | None:
 
 
 def search_doc(
-    number: int, person: Person, claims: list[Any], gazetteer: Gazetteer
+    number: int, person: Person, claims: list[Claim], gazetteer: Gazetteer
 ) -> SearchDoc:
     names = " ".join(n.text for n in person.names)
     body: list[str] = []

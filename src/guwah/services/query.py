@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from guwah.model.errors import InvalidInput, NotFound
 from guwah.model.gazetteer import load_gazetteer
 from guwah.model.records import Case, Claim, Person, Source, format_id, parse_id
-from guwah.model.view import CurrentView, derive_view
+from guwah.model.view import CurrentView, derive_view, testifiers_of
 from guwah.services.archive import Archive
 from guwah.store import reader, tables
 from guwah.store.search import MAX_LIMIT, SearchFilters, search
@@ -45,7 +45,7 @@ def show_person(archive: Archive, public_id: str) -> PersonDetail:
         source_numbers = sorted({parse_id("source", c.source_id) or 0 for c in claims + about})
         sources = {s.id: s for s in reader.sources(conn, source_numbers).values()}
         cases = reader.cases_of(conn, [number])
-    view = derive_view(person.names, claims, sources)
+    view = derive_view(person.names, claims, testifiers_of(sources.values()))
     return PersonDetail(person, view, claims, about, sources, cases)
 
 

@@ -47,6 +47,30 @@ class _Buffer:
         self.pending = 0
 
 
+class _NewRows:
+    """Rows of a table keyed by ``id``, passed on to the buffer only when that id is not in
+    the archive yet (checked a batch at a time), so that the counts say what was added."""
+
+    def __init__(self, buffer: _Buffer, table: Table) -> None:
+        self.buffer, self.table = buffer, table
+        self.pending: dict[int, dict[str, Any]] = {}
+        self.count = 0
+        self.people: set[int] = set()  # whose claims were added: their views change
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.pending[row["id"]] = row
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        existing = writer.existing_ids(self.buffer.conn, self.table, list(self.pending))
+        new = [row for number, row in self.pending.items() if number not in existing]
+        self.pending = {}
+        self.buffer.add(self.table, new)
+        self.count += len(new)
+        self.people.update(row["person_id"] for row in new if row.get("person_id"))
+
+
 def restore_jsonl(
     conn: Connection,
     path: Path,
@@ -59,10 +83,12 @@ def restore_jsonl(
         "place": set(conn.execute(select(tables.places.c.code)).scalars()),
     }
     buffer = _Buffer(conn)
+    claims = _NewRows(buffer, tables.claims)
+    evidence = _NewRows(buffer, tables.evidence_files)
     restored_people: list[int] = []
     for number, line in lines(path):
         record = _parse(number, line, reject)
-        if record is None or not record.get("id") and record.get("type") != "place":
+        if record is None or (not record.get("id") and record.get("type") != "place"):
             continue
         kind = record.get("type")
         try:
@@ -85,7 +111,7 @@ def restore_jsonl(
                 buffer.add(tables.sources, [source])
                 buffer.add(tables.source_subjects, subjects)
             elif kind == "claim":
-                buffer.add(tables.claims, [jsonl.claim_row(record)])
+                claims.add(jsonl.claim_row(record))
             elif kind == "case":
                 case, actions = jsonl.case_rows(record)
                 if _exists(conn, tables.cases, case["id"]):
@@ -93,15 +119,19 @@ def restore_jsonl(
                 buffer.add(tables.cases, [case])
                 buffer.add(tables.case_actions, actions)
             elif kind == "evidence":
-                buffer.add(tables.evidence_files, [jsonl.evidence_row(record)])
+                evidence.add(jsonl.evidence_row(record))
             else:
                 raise InvalidInput(f"unknown record type {kind!r}")
         except (InvalidInput, KeyError, TypeError, ValueError) as exc:
             reject(number, _reason(exc), line.rstrip("\n"))
             continue
-        counts[str(kind)] += 1
-        if progress and sum(counts.values()) % 5000 == 0:
-            progress(sum(counts.values()))
+        if kind not in ("claim", "evidence"):  # those are counted once known to be new
+            counts[str(kind)] += 1
+        if progress and number % 5000 == 0:
+            progress(number)
+    claims.flush()
+    evidence.flush()
+    counts["claim"], counts["evidence"] = claims.count, evidence.count
     buffer.flush()
     restored = set(restored_people)
     for number, line in lines(path):
@@ -118,7 +148,7 @@ def restore_jsonl(
     buffer.flush()
     for kind in ("person", "source", "claim", "case", "evidence"):
         ids.bump_to_at_least(conn, kind)
-    refresh(conn, sorted(restored))
+    refresh(conn, sorted(restored | claims.people))
     return {k: v for k, v in counts.items() if v}
 
 

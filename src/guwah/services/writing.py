@@ -7,15 +7,19 @@ duplicated; a claim already recorded from the same source is skipped.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from guwah.model.errors import InvalidInput, NotFound
-from guwah.model.records import format_id, parse_id
-from guwah.model.vocab import PersonKind
+from guwah.model.claimvalues import describe_value
+from guwah.model.dates import parse_date
+from guwah.model.records import Claim, ExternalRef, NameForm, Person, format_id, parse_id
+from guwah.model.vocab import ClaimKind, ClaimStatus, PersonKind
 from guwah.services.drafts import DraftCase, DraftClaim, DraftPerson, DraftSource
 from guwah.services.indexing import refresh
 from guwah.store import ids, tables, writer
@@ -86,11 +90,14 @@ def write_batch(conn: Connection, batch: Batch, actor: str) -> WriteResult:
             if p.ref != testifier
         ],
     )
-    added, skipped = _write_claims(conn, batch.claims, person_ids, source_id, actor, now)
+    fresh = {person_ids[p.ref] for p in created}
+    added_rows, skipped = _write_claims(conn, batch.claims, person_ids, source_id, actor, now, fresh)
     cases = [_write_case(conn, c, person_ids[c.subject], actor, now) for c in batch.cases]
     touched = set(person_ids.values())
     touched.update(_related_ids(batch.claims, person_ids))
-    refresh(conn, sorted(touched))
+    known = _in_memory(created, person_ids, added_rows, source_id, now, actor)
+    refresh(conn, sorted(touched), known)
+    added = len(added_rows)
     return WriteResult(
         source_id=source_id,
         person_ids=person_ids,
@@ -211,7 +218,9 @@ def _write_claims(
     source_id: int,
     actor: str,
     now: str,
-) -> tuple[int, int]:
+    fresh: set[int],
+) -> tuple[list[dict[str, Any]], int]:
+    """Insert the claims not already recorded; ``fresh`` people have none yet."""
     related = _related_ids(claims, person_ids) - set(person_ids.values())
     missing = related - writer.existing_ids(conn, tables.persons, sorted(related))
     if missing:
@@ -240,25 +249,73 @@ def _write_claims(
         row["fingerprint"] = writer.claim_fingerprint(row)
         rows.append(row)
     unique = {row["fingerprint"]: row for row in rows}
-    existing = writer.existing_fingerprints(conn, list(unique))
+    to_check = [fp for fp, row in unique.items() if row["person_id"] not in fresh]
+    existing = writer.existing_fingerprints(conn, to_check) if to_check else set()
     new_rows = [row for fp, row in unique.items() if fp not in existing]
     if new_rows:
         first = ids.allocate(conn, "claim", len(new_rows))
         for offset, row in enumerate(new_rows):
             row["id"] = first + offset
         writer.insert_rows(conn, tables.claims, new_rows)
-    return len(new_rows), len(rows) - len(new_rows)
+    return new_rows, len(rows) - len(new_rows)
+
+
+def _in_memory(
+    created: list[DraftPerson],
+    person_ids: dict[str, int],
+    claim_rows: list[dict[str, Any]],
+    source_id: int,
+    now: str,
+    actor: str,
+) -> dict[int, tuple[Person, list[Claim]]]:
+    """The complete records of people created by this batch, as they were just written."""
+    recorded = dt.datetime.fromisoformat(now)
+    source = format_id("source", source_id)
+    known: dict[int, tuple[Person, list[Claim]]] = {}
+    for draft in created:
+        number = person_ids[draft.ref]
+        names = [NameForm(n.text, n.script, n.lang or None, n.kind, source) for n in draft.names]
+        person = Person(
+            id=format_id("person", number),
+            kinds=tuple(sorted(set(draft.kinds) or {PersonKind.OTHER}, key=lambda k: k.value)),
+            sensitivity=draft.sensitivity,
+            names=names,
+            external_refs=[ExternalRef(ns, ref) for ns, ref in draft.external_refs],
+            created_at=recorded,
+            created_by=actor,
+        )
+        known[number] = (person, [])
+    for row in claim_rows:
+        if row["person_id"] in known:
+            known[row["person_id"]][1].append(_claim_of_row(row, source, recorded))
+    return known
+
+
+def _claim_of_row(row: dict[str, Any], source: str, recorded: dt.datetime) -> Claim:
+    value = json.loads(row["value_json"])
+    if row["related_person_id"] is not None:
+        value["person"] = format_id("person", row["related_person_id"])
+    return Claim(
+        id=format_id("claim", row["id"]),
+        person_id=format_id("person", row["person_id"]),
+        source_id=source,
+        kind=ClaimKind(row["kind"]),
+        value=value,
+        status=ClaimStatus(row["status"]),
+        date=row["date_edtf"],
+        place_code=row["place_code"],
+        place_text=row["place_text"],
+        quote=row["quote"],
+        recorded_by=row["recorded_by"],
+        recorded_at=recorded,
+    )
 
 
 def _value_text(claim: DraftClaim) -> str:
-    from guwah.model.claimvalues import describe_value
-
     return describe_value(claim.kind, claim.value)
 
 
 def _set_years(row: dict[str, object]) -> None:
-    from guwah.model.dates import parse_date
-
     if row["date_edtf"]:
         rng = parse_date(str(row["date_edtf"]))
         row["year_min"], row["year_max"] = rng.year_min, rng.year_max
@@ -299,12 +356,3 @@ def _write_case(conn: Connection, case: DraftCase, person_id: int, actor: str, n
         ],
     )
     return case_id
-
-
-def victims(drafts: list[DraftPerson]) -> list[DraftPerson]:
-    return [d for d in drafts if PersonKind.VICTIM in d.kinds]
-
-
-def person_exists(conn: Connection, number: int) -> bool:
-    table = tables.persons
-    return conn.execute(select(table.c.id).where(table.c.id == number)).first() is not None

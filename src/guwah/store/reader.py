@@ -25,6 +25,7 @@ from guwah.store.convert import (
     name_from_row,
     person_from_row,
     pid,
+    sid,
     source_from_row,
 )
 
@@ -81,6 +82,18 @@ def sources(conn: Connection, ids: Sequence[int]) -> dict[int, Source]:
         subjects[row.source_id].append(SourceSubject(pid(row.person_id) or "", row.relation))
     rows = conn.execute(select(t_src).where(t_src.c.id.in_(ids)))
     return {row.id: source_from_row(row, subjects[row.id]) for row in rows}
+
+
+def source_testifiers(conn: Connection, ids: Sequence[int]) -> dict[str, str | None]:
+    """Source id -> testifier id, for judging which claims are independent."""
+    table = tables.sources
+    found: dict[str, str | None] = {}
+    for start in range(0, len(ids), BATCH):
+        chunk = list(ids[start : start + BATCH])
+        query = select(table.c.id, table.c.testifier_id).where(table.c.id.in_(chunk))
+        for row in conn.execute(query):
+            found[sid(row.id) or ""] = pid(row.testifier_id)
+    return found
 
 
 def cases_of(conn: Connection, person_ids: Sequence[int]) -> list[Case]:

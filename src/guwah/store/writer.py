@@ -8,7 +8,6 @@ one update a claim row receives (a correction is a new claim that supersedes it)
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -20,21 +19,15 @@ from guwah.store.dialect import insert_ignore, max_bind_rows
 Row = dict[str, Any]
 
 
+_FINGERPRINT_KEYS = (
+    "person_id", "source_id", "kind", "value_json", "related_person_id", "date_edtf",
+    "place_code", "place_text", "quote", "supersedes_id",
+)
+
+
 def claim_fingerprint(row: Row) -> str:
     """Identity of a claim's content: the same fact from the same source is stored once."""
-    parts = [
-        row["person_id"],
-        row["source_id"],
-        row["kind"],
-        row["value_json"],
-        row.get("related_person_id"),
-        row.get("date_edtf"),
-        row.get("place_code"),
-        row.get("place_text"),
-        row.get("quote"),
-        row.get("supersedes_id"),
-    ]
-    encoded = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+    encoded = "\x1f".join("\x1e" if row.get(k) is None else str(row[k]) for k in _FINGERPRINT_KEYS)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:40]
 
 
@@ -44,8 +37,18 @@ def _chunks(rows: Sequence[Row], size: int) -> Iterable[Sequence[Row]]:
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
-    if rows:
-        conn.execute(insert(table), list(rows))
+    """Bulk insert. The statement is compiled once and the rows go to the driver's
+    executemany as they are (all rows must have the same keys)."""
+    if not rows:
+        return
+    keys = list(rows[0])
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=keys)
+    if compiled.positional:
+        order = compiled.positiontup or []
+        params: list[Any] = [tuple(row[k] for k in order) for row in rows]
+    else:
+        params = list(rows)
+    conn.exec_driver_sql(compiled.string, params)
 
 
 def insert_rows_ignoring(conn: Connection, table: Table, rows: Sequence[Row]) -> None:

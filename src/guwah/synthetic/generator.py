@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from random import Random
-from typing import Any
+from typing import Any, NamedTuple
 
 from stdnum.cn import ric
 
@@ -131,10 +131,9 @@ _REASONS = {
 }
 _KAZAKH_REASONS = {**_REASONS, "relatives in Kazakhstan": 22, "travel abroad": 16,
                    "having a passport": 8, "travel to Turkey": 1}
-REASONS: dict[str, Pool[str]] = {
-    group: Pool(list(table), list(table.values()))
-    for group, table in zip("UKGH", (_REASONS, _KAZAKH_REASONS, _KAZAKH_REASONS, _REASONS))
-}
+_REASON_POOL = Pool(list(_REASONS), list(_REASONS.values()))
+_KAZAKH_REASON_POOL = Pool(list(_KAZAKH_REASONS), list(_KAZAKH_REASONS.values()))
+REASONS = {"U": _REASON_POOL, "K": _KAZAKH_REASON_POOL, "G": _KAZAKH_REASON_POOL, "H": _REASON_POOL}
 FACILITIES: Pool[str] = Pool(
     ("camp", "detention_centre", "prison", "police_custody", "unknown"), (60, 18, 8, 8, 6)
 )
@@ -165,11 +164,16 @@ _OPTIONAL = frozenset({"gender", "ethnicity", "resident_of", "sentenced", "relea
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+def _below(rng: Random, n: int) -> int:
+    """A whole number from 0 to n - 1: ``rng.randrange(n)`` at a tenth of the cost."""
+    return int(rng.random() * n)
+
+
 def _vague(year: int, month: int, rng: Random) -> str:
     """An EDTF date of an event, as precisely as a relative would know it."""
     r = rng.random()
     if r < 0.25:
-        return f"{year}-{month:02d}-{rng.randrange(28) + 1:02d}"
+        return f"{year}-{month:02d}-{_below(rng, 28) + 1:02d}"
     if r < 0.65:
         return f"{year}-{month:02d}"
     if r < 0.85:
@@ -183,7 +187,7 @@ def _vague(year: int, month: int, rng: Random) -> str:
 
 def _id_number(code: str, year: int, month: int, day: int, female: bool, rng: Random) -> str:
     """A valid resident ID: region, birth date, sequence of the right parity, check digit."""
-    sequence = rng.randrange(500) * 2 + (0 if female else 1)
+    sequence = _below(rng, 500) * 2 + (0 if female else 1)
     body = f"{code}{year}{month:02d}{day:02d}{sequence:03d}"
     return body + ric.calc_check_digit(body + "0")  # it ignores the last character
 
@@ -207,9 +211,9 @@ def _claims(
     rng: Random, group: str, female: bool, county: County, year: int, wanted: int
 ) -> list[dict[str, Any]]:
     """About ``wanted`` claims: the birth, the detention and the ID number come first."""
-    month = rng.randrange(12) + 1
+    month = _below(rng, 12) + 1
     days = 29 if month == 2 and year % 4 == 0 else _DAYS[month - 1]
-    day = rng.randrange(days) + 1
+    day = _below(rng, days) + 1
     with_id = rng.random() < ID_SHARE
     claims: list[dict[str, Any]] = [
         {"kind": "born", "date": _born(year, month, day, with_id, rng)},
@@ -220,10 +224,10 @@ def _claims(
     if with_id:
         number = _id_number(county.code_for(year), year, month, day, female, rng)
         claims.append({"kind": "id_number", "value": {"text": number}})
-    held = rng.randrange(2017, 2020) if rng.random() < 0.5 else DETENTION_YEARS.pick(rng)
+    held, month = DETENTION_YEARS.pick(rng), _below(rng, 12) + 1
     detained: dict[str, Any] = {
         "kind": "detained",
-        "date": _vague(held, rng.randrange(12) + 1, rng),
+        "date": _vague(held, month, rng),
         "value": {"facility_type": FACILITIES.pick(rng)},
     }
     if rng.random() < 0.8:
@@ -231,24 +235,36 @@ def _claims(
     if rng.random() < 0.4:
         detained["place"] = county.name
     claims.append(detained)
-    _fate(claims, rng, group, held)
+    _fate(claims, rng, group, held, month)
     excess = len(claims) - wanted
     if excess > 0:  # leave out optional facts at random, then the least important
         optional = [i for i, claim in enumerate(claims) if claim["kind"] in _OPTIONAL]
         drops = min(excess, len(optional))
-        dropped = {optional.pop(rng.randrange(len(optional))) for _ in range(drops)}
+        dropped = {optional.pop(_below(rng, len(optional))) for _ in range(drops)}
         claims = [claim for i, claim in enumerate(claims) if i not in dropped][:wanted]
     elif excess < 0:
-        claims.extend(_extra_claims(rng, held, -excess))
+        claims.extend(_extra_claims(rng, held, month, -excess))
     return claims
 
 
-def _fate(claims: list[dict[str, Any]], rng: Random, group: str, held: int) -> None:
+def _later(year: int, month: int, rng: Random) -> tuple[int, int]:
+    """A month after (year, month), within about two years."""
+    later = year + _below(rng, 3)
+    if later > year:
+        return later, _below(rng, 12) + 1
+    if month == 12:
+        return year + 1, _below(rng, 12) + 1
+    return year, month + 1 + _below(rng, 12 - month)
+
+
+def _fate(
+    claims: list[dict[str, Any]], rng: Random, group: str, held: int, month: int
+) -> None:
     """What happened after the detention: a sentence, release, death, disappearance."""
     r = rng.random()
     if rng.random() < SENTENCED_SHARE:
-        when = min(2021, held + rng.randrange(3))
-        date = f"{when}-{rng.randrange(12) + 1:02d}" if rng.random() < 0.5 else str(when)
+        when, in_month = _later(held, month, rng)
+        date = f"{when}-{in_month:02d}" if rng.random() < 0.5 else str(when)
         value: dict[str, Any] = (
             {"life": True} if r < 0.04 else {"years": SENTENCE_YEARS.pick(rng), "months": 0}
         )
@@ -256,28 +272,28 @@ def _fate(claims: list[dict[str, Any]], rng: Random, group: str, held: int) -> N
             value["charge"] = CHARGES.pick(rng)
         claims.append({"kind": "sentenced", "date": date, "value": value})
         if r > 0.95:
-            claims.append({"kind": "died", "date": str(when + 1 + rng.randrange(3)),
+            claims.append({"kind": "died", "date": str(when + 1 + _below(rng, 3)),
                            "value": {"text": "died in prison"}})
         return
     if r < 0.45:
-        when = held + rng.randrange(3)
-        claims.append({"kind": "released", "date": _vague(when, rng.randrange(12) + 1, rng),
+        when, in_month = _later(held, month, rng)
+        claims.append({"kind": "released", "date": _vague(when, in_month, rng),
                        "value": {"text": "released under surveillance"}})
         if rng.random() < (0.3 if group in "KG" else 0.12):
-            claims.append({"kind": "fled", "date": str(min(2021, when + 1 + rng.randrange(2))),
+            claims.append({"kind": "fled", "date": str(min(2021, when + 1 + _below(rng, 2))),
                            "value": {"destination": DESTINATIONS[group].pick(rng)}})
     elif r < 0.60:
         claims.append({"kind": "disappeared", "date": f"{held}~",
                        "value": {"text": "no news since the detention"}})
     elif r < 0.64:
-        claims.append({"kind": "died", "date": str(held + rng.randrange(4)),
+        claims.append({"kind": "died", "date": str(held + _below(rng, 4)),
                        "value": {"text": "died in custody"}})
 
 
-def _extra_claims(rng: Random, held: int, count: int) -> list[dict[str, Any]]:
+def _extra_claims(rng: Random, held: int, month: int, count: int) -> list[dict[str, Any]]:
     extras: list[dict[str, Any]] = [
         {"kind": "profession", "value": {"text": PROFESSIONS.pick(rng)}},
-        {"kind": "last_contact", "date": f"{held}-{rng.randrange(12) + 1:02d}"},
+        {"kind": "last_contact", "date": f"{held}-{_below(rng, month) + 1:02d}"},
         {"kind": "surveilled", "value": {"text": "home visits by officials before the detention"}},
         {"kind": "threatened", "value": {"text": "relatives abroad told to stop speaking out"}},
         {"kind": "family_separated", "value": {"text": "children sent to a boarding school"}},
@@ -294,8 +310,7 @@ class SyntheticPerson:
     record: dict[str, Any]  # a JSONL "person" line in the short form of formats.md section 4
 
 
-@dataclass(frozen=True, slots=True)
-class _Original:
+class _Original(NamedTuple):
     identity: int
     parts: NameParts
     year: int
@@ -318,11 +333,11 @@ def _originals(rng: Random, claims_per_person: int) -> Iterator[_Original]:
             female = rng.random() < FEMALE_SHARE
             pool = GIVEN_POOLS[group, "f" if female else "m"]
             given = pool.pick(rng)
-            if given.latin in taken:  # one more try for a name of their own
+            if given is father or given.latin in taken:  # one more try for a name of their own
                 given = pool.pick(rng)
             taken.add(given.latin)
             parts = NameParts(group, female, given, father, surname)
-            year = min(2003, max(1930, base_year + rng.randrange(-6, 7)))
+            year = min(2003, max(1930, base_year + _below(rng, 13) - 6))
             names = _names(parts, rng)
             claims = _claims(rng, group, female, county, year, claims_per_person)
             yield _Original(identity, parts, year, names, claims)
@@ -339,7 +354,7 @@ def _names(parts: NameParts, rng: Random) -> list[dict[str, str]]:
     if not scripts:
         scripts.append(_FALLBACK_SCRIPT[parts.group])
     elif len(scripts) == 4:
-        del scripts[rng.randrange(1, 4)]
+        del scripts[1 + _below(rng, 3)]
     names = []
     for script in scripts:
         text, lang = full_name(parts, script, rng)
@@ -362,7 +377,7 @@ def _altered_claims(original: _Original, rng: Random) -> list[dict[str, Any]]:
     if drop_id:
         claims = [claim for claim in claims if claim["kind"] != "id_number"]
     if len(claims) > 1 and rng.random() < 0.3:
-        del claims[rng.randrange(1, len(claims))]
+        del claims[1 + _below(rng, len(claims) - 1)]
     return claims
 
 
@@ -396,12 +411,18 @@ def generate_people(
 def _generate(n: int, rng: Random, rate: float, claims: int) -> Iterator[SyntheticPerson]:
     originals = _originals(rng, claims)
     reservoir: list[_Original] = []
+    copies: list[int] = []  # duplicates made so far of each person in the reservoir
     kept = 0
     for index in range(n):
         ref = f"SYN-{index + 1:07d}"
         # Duplicates are spread evenly: exactly floor(n * rate), never the first record.
         if reservoir and int((index + 1) * rate) > int(index * rate):
-            original = reservoir[rng.randrange(len(reservoir))]
+            # Of two people drawn, the one duplicated less (else the first few people,
+            # long alone in the reservoir, would collect most of the duplicates).
+            slot, other = _below(rng, len(reservoir)), _below(rng, len(reservoir))
+            slot = other if copies[other] < copies[slot] else slot
+            copies[slot] += 1
+            original = reservoir[slot]
             taken = {name["text"] for name in original.names}
             names = respelt_names(original.parts, taken, rng)
             record = _record(ref, names, _altered_claims(original, rng))
@@ -411,10 +432,11 @@ def _generate(n: int, rng: Random, rate: float, claims: int) -> Iterator[Synthet
         if rate > 0.0:
             if kept < RESERVOIR_SIZE:
                 reservoir.append(original)
+                copies.append(0)
             else:  # reservoir sampling: every earlier person as likely to be kept
-                slot = rng.randrange(kept + 1)
+                slot = _below(rng, kept + 1)
                 if slot < RESERVOIR_SIZE:
-                    reservoir[slot] = original
+                    reservoir[slot], copies[slot] = original, 0
             kept += 1
         yield SyntheticPerson(original.identity, _record(ref, original.names, original.claims))
 

@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 from bisect import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import accumulate
 from random import Random
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from guwah.synthetic.namebank import GIVEN_NAMES, HUI_SURNAMES, GivenName, Surname
 
@@ -62,8 +61,7 @@ GIVEN_POOLS: dict[tuple[str, str], Pool[GivenName]] = {
 SURNAME_POOL: Pool[Surname] = Pool(HUI_SURNAMES, [s.weight for s in HUI_SURNAMES])
 
 
-@dataclass(frozen=True, slots=True)
-class NameParts:
+class NameParts(NamedTuple):
     """What a person's name is made of, before it is written in any script."""
 
     group: str  # U, K, G or H
@@ -229,15 +227,19 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("w", "v"),
     ("ay", "ai"),
     ("ai", "ay"),
-    ("e", "a"),
 )
+_UYGHUR_RULES = (*_RULES, ("e", "a"))  # Ehmet/Ahmat, Perhat/Parhat: not Serik/Sarik
 _DOUBLED = re.compile(r"([a-z])\1")
 
 
-def respell(text: str, rng: Random) -> str:
-    """Apply one or two real-world spelling changes to a Latin name (maybe none apply)."""
+def respell(text: str, rng: Random, group: str = "U") -> str:
+    """Apply one or two real-world spelling changes to a Latin name (maybe none apply).
+
+    ``group`` is the people (U, K, G, H): some changes are Uyghur only.
+    """
     low = text.replace("İ", "I").lower()
-    options: list[tuple[str, str] | None] = [r for r in _RULES if r[0] in low]
+    rules = _UYGHUR_RULES if group == "U" else _RULES
+    options: list[tuple[str, str] | None] = [r for r in rules if r[0] in low]
     if _DOUBLED.search(low):
         options.append(None)  # doubled letters written once: Muhemmet -> Muhemet
     if not options:
@@ -267,7 +269,7 @@ def _variant(parts: NameParts, script: str, alone: bool, rng: Random) -> tuple[s
         return chinese_name(parts, rng, _CHINESE_DOTS.pick(rng)), "zh"
     text, lang = full_name(parts, script, rng)
     if script == "Latn" and rng.random() < 0.6:
-        respelt = respell(text, rng)
+        respelt = respell(text, rng, parts.group)
         if respelt != text:
             return respelt, "en"
     return text, lang
@@ -294,7 +296,7 @@ def respelt_names(parts: NameParts, taken: set[str], rng: Random) -> list[dict[s
             if text not in taken:
                 break
             text, lang = latin_name(parts, rng)
-            respelt = respell(text, rng)
+            respelt = respell(text, rng, parts.group)
             if respelt != text:
                 text, lang = respelt, "en"
             kind = "full"

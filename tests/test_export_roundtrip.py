@@ -1,0 +1,210 @@
+"""``guwah export``: the JSON Lines backup restores into a new archive that exports the very
+same bytes; CSV has one row per person; FollowTheMoney output is valid and withholds what
+is above the chosen sensitivity; ``-o`` never leaves a half-written file."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+from guwah.model.errors import InvalidInput
+from tests.conftest import Cli
+from tests.helpers import error_line, json_of, ok, stats, write_yaml
+
+
+def _export(cli: Cli, path: Path, *options: str) -> int:
+    """Export to ``path``; the number of records the command says it wrote."""
+    result = ok(cli("export", "-o", str(path), *options))
+    match = re.search(r"wrote (\d+) (?:records|rows)", result.stderr)
+    assert match, result.stderr
+    return int(match.group(1))
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def test_jsonl_export_restores_into_a_new_archive_byte_for_byte(
+    demo_cli: Cli, second_cli: Cli, tmp_path: Path
+) -> None:
+    counts = stats(demo_cli)
+    assert counts["sources"] == 62  # 60 sample cases and the 2 sample lists
+    first = tmp_path / "first.jsonl"
+    written = _export(demo_cli, first)
+    ok(second_cli("init"))
+
+    report = json_of(second_cli, "import", str(first))
+
+    assert report["rejected"] == 0
+    assert report["restored"]["person"] == counts["persons"]
+    assert report["restored"]["claim"] == counts["claims"]
+    assert stats(second_cli) == counts
+    second = tmp_path / "second.jsonl"
+    assert _export(second_cli, second) == written
+    assert second.read_bytes() == first.read_bytes()
+    assert len(first.read_bytes().splitlines()) == written
+
+
+def test_jsonl_export_holds_every_record_and_reimports_as_nothing_new(
+    demo_cli: Cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "backup.jsonl"
+    _export(demo_cli, path)
+    records = _records(path)
+    counts = stats(demo_cli)
+    kinds = [r["type"] for r in records]
+    assert kinds.count("person") == counts["persons"]
+    assert kinds.count("source") == counts["sources"]
+    assert kinds.count("claim") == counts["claims"]
+    assert kinds.count("case") == counts["cases"]
+    person_ids = [r["id"] for r in records if r["type"] == "person"]
+    assert person_ids == sorted(person_ids)
+    assert ok(demo_cli("export")).stdout == path.read_text(encoding="utf-8")
+
+    report = json_of(demo_cli, "import", str(path))
+
+    assert report["restored"] == {}
+    assert (report["persons_created"], report["claims_added"]) == (0, 0)
+    assert stats(demo_cli) == counts
+
+
+def test_a_later_export_brings_a_restored_archive_up_to_date(
+    cli_archive: Cli, second_cli: Cli, tmp_path: Path
+) -> None:
+    first = {
+        "source": {"kind": "news_article", "title": "Report of a detention", "date": "2018"},
+        "persons": [{"ref": "v1", "names": [{"text": "Tursun Roundtrip"}]}],
+        "claims": [{"subject": "v1", "kind": "detained", "date": "2017-06"}],
+    }
+    added = json_of(cli_archive, "add", str(write_yaml(tmp_path / "first.yaml", first)))[0]
+    person = added["persons"]["v1"]
+    _export(cli_archive, tmp_path / "old.jsonl")
+    ok(second_cli("init"))
+    json_of(second_cli, "import", str(tmp_path / "old.jsonl"))
+    later = {
+        "source": {"kind": "news_article", "title": "Report of a release", "date": "2021"},
+        "persons": [{"id": person}],
+        "claims": [{"subject": person, "kind": "released", "date": "2021-03"}],
+    }
+    ok(cli_archive("add", str(write_yaml(tmp_path / "later.yaml", later))))
+    _export(cli_archive, tmp_path / "new.jsonl")
+
+    report = json_of(second_cli, "import", str(tmp_path / "new.jsonl"))
+
+    assert report["restored"] == {"source": 1, "claim": 1}
+    assert json_of(second_cli, "show", person)["view"]["status"] == "released"
+    found = json_of(second_cli, "search", "Roundtrip", "--status", "released")
+    assert [row["id"] for row in found] == [person]
+
+
+def test_csv_export_has_one_row_per_person(demo_cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    written = _export(demo_cli, path, "--format", "csv")
+    backup = tmp_path / "backup.jsonl"
+    _export(demo_cli, backup)
+    people = {r["id"]: r for r in _records(backup) if r["type"] == "person"}
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        rows = list(reader)
+
+    assert header[:2] == ["id", "name"]
+    for column in ("status", "ethnicity", "gender", "birth_year", "place", "sources"):
+        assert column in header
+    assert len(rows) == written == len(people)
+    assert [r["id"] for r in rows] == sorted(people)
+    for row in rows:
+        texts = {n["text"] for n in people[row["id"]]["names"]}
+        assert row["name"] in texts
+        assert row["status"]
+    tohti = next(r for r in rows if r["name"] == "Ilham Tohti")
+    assert (tohti["status"], tohti["ethnicity"], tohti["birth_year"]) == (
+        "sentenced",
+        "Uyghur",
+        "1969",
+    )
+
+
+def _restricted_names(records: list[dict[str, Any]]) -> set[str]:
+    """Names of restricted people and of the testifiers of restricted sources."""
+    restricted = [r for r in records if r.get("sensitivity") == "restricted"]
+    testifiers = {r["testifier"] for r in restricted if r["type"] == "source"}
+    return {
+        name["text"]
+        for r in records
+        if r["type"] == "person" and (r["sensitivity"] == "restricted" or r["id"] in testifiers)
+        for name in r["names"]
+    }
+
+
+def test_ftm_export_is_valid_and_withholds_restricted_testifiers(
+    demo_cli: Cli, tmp_path: Path
+) -> None:
+    model = pytest.importorskip("followthemoney").model
+    backup = tmp_path / "backup.jsonl"
+    _export(demo_cli, backup)
+    hidden = _restricted_names(_records(backup))
+    assert "Гүлнұр Бекболатқызы" in hidden  # the testifier of sample case 041
+    path = tmp_path / "internal.ftm.json"
+
+    written = _export(demo_cli, path, "--format", "ftm", "--max-sensitivity", "internal")
+
+    text = path.read_text(encoding="utf-8")
+    entities = [json.loads(line) for line in text.splitlines()]
+    assert len(entities) == written
+    assert {"Person", "Event"} <= {e["schema"] for e in entities}
+    for entity in entities:
+        schema = model.get(entity["schema"])
+        assert schema is not None, entity["schema"]
+        proxy = model.get_proxy(entity)
+        assert proxy.to_dict()["properties"] == entity["properties"], entity["id"]
+    assert len({e["id"] for e in entities}) == len(entities)
+    assert [name for name in hidden if name in text] == []
+    assert "Ilham Tohti" in text
+
+    everything = tmp_path / "restricted.ftm.json"
+    assert _export(demo_cli, everything, "--format", "ftm") > written
+
+
+def test_output_file_appears_only_when_complete(
+    cli_archive: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.jsonl"
+    written = _export(cli_archive, target)
+    assert len(target.read_text(encoding="utf-8").splitlines()) == written > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db", "out.jsonl"] or all(
+        not p.name.endswith(".partial") for p in tmp_path.iterdir()
+    )
+    before = target.read_bytes()
+
+    def export_then_fail(archive: Any, fmt: str, out: IO[str], **options: Any) -> int:
+        out.write('{"type": "place", "code": "XJ"}\n')
+        out.flush()
+        raise InvalidInput("the disk is full")
+
+    monkeypatch.setattr("guwah.cli.records.export", export_then_fail)
+    line = error_line(cli_archive("export", "-o", str(target)))
+
+    assert "disk is full" in line
+    assert target.read_bytes() == before  # the old file is untouched
+    fresh = tmp_path / "never.jsonl"
+    error_line(cli_archive("export", "-o", str(fresh)))
+    assert not fresh.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
+def test_export_options_and_paths_are_checked(cli_archive: Cli, tmp_path: Path) -> None:
+    assert "xml" in error_line(cli_archive("export", "--format", "xml"))
+    assert "--max-sensitivity" in error_line(cli_archive("export", "--max-sensitivity", "secret"))
+    line = error_line(cli_archive("export", "-o", str(tmp_path / "missing" / "out.jsonl")))
+    assert "missing" in line
+    line = error_line(cli_archive("export", "-o", str(tmp_path)))
+    assert "directory" in line
+    assert not (tmp_path / "missing").exists()
