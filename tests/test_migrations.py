@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Column, MetaData, Text
@@ -52,6 +53,8 @@ def test_the_comparison_would_see_a_drift(archive: Archive) -> None:
 
 
 def test_a_new_archive_is_at_the_single_head(archive: Archive) -> None:
-    heads = ScriptDirectory.from_config(migrate._config()).get_heads()
+    config = Config()
+    config.set_main_option("script_location", migrate.SCRIPT_LOCATION)
+    heads = ScriptDirectory.from_config(config).get_heads()
     assert len(heads) == 1
     assert migrate.current_revision(archive.engine) == heads[0] == migrate.head_revision()
