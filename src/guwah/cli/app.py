@@ -33,7 +33,9 @@ def main() -> None:
         sys.exit(1)
     except OperationalError as exc:
         first = str(exc.orig).splitlines()[0] if exc.orig else "database error"
-        err_console.print(f"[red]error:[/red] the archive could not be used: {first}", soft_wrap=True)
+        err_console.print(
+            f"[red]error:[/red] the archive could not be used: {first}", soft_wrap=True
+        )
         sys.exit(1)
     except OSError as exc:  # a file that cannot be read or written: disk full, permissions
         where = f" {exc.filename}" if exc.filename else ""

@@ -20,7 +20,10 @@ from guwah.store.dialect import default_location
 console = Console()
 err_console = Console(stderr=True)
 
-DB_HELP = "Archive: a file path (SQLCipher) or postgresql:// URL. Default: $GUWAH_DATABASE_URL or ./guwah.db"
+DB_HELP = (
+    "Archive: a file path (SQLCipher) or postgresql:// URL. "
+    "Default: $GUWAH_DATABASE_URL or ./guwah.db"
+)
 DbOption = typer.Option(None, "--db", help=DB_HELP, show_default=False)
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
@@ -42,7 +45,7 @@ def passphrase(loc: str, *, confirm: bool = False) -> str | None:
         return value
     if not sys.stdin.isatty():
         raise ArchiveError("no passphrase: set GUWAH_PASSPHRASE or run in a terminal to type it")
-    value = typer.prompt("Archive passphrase", hide_input=True, confirmation_prompt=confirm)
+    value = str(typer.prompt("Archive passphrase", hide_input=True, confirmation_prompt=confirm))
     if confirm and len(value) < 8:
         raise ArchiveError("choose a passphrase of at least 8 characters")
     return value

@@ -20,7 +20,9 @@ def register(app: typer.Typer) -> None:
 
 def demo(
     db: str | None = DbOption,
-    fresh: bool = typer.Option(False, "--fresh", help="Replace an existing demo archive file at that path."),
+    fresh: bool = typer.Option(
+        False, "--fresh", help="Replace an existing demo archive file at that path."
+    ),
 ) -> None:
     """Create an encrypted archive filled with the sample cases (written from public facts)."""
     loc = location(db)
@@ -31,7 +33,9 @@ def demo(
     try:
         with Progress(console=err_console, transient=True) as bar:
             task = bar.add_task("Loading sample cases", total=None)
-            report = load_demo(archive, step=lambda name: bar.update(task, advance=1, description=name))
+            report = load_demo(
+                archive, step=lambda name: bar.update(task, advance=1, description=name)
+            )
         stats = archive_stats(archive)
         sample = find_people(archive, "Ilham", limit=1) or find_people(archive, None, limit=1)
     finally:

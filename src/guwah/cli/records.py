@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -33,12 +34,14 @@ def init(db: str | None = DbOption) -> None:
 
 
 def add(
-    files: list[Path] = typer.Argument(..., help="Testimony files (YAML or JSON, docs/formats.md)."),
+    files: list[Path] = typer.Argument(
+        ..., help="Testimony files (YAML or JSON, docs/formats.md)."
+    ),
     db: str | None = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Record testimonies: each file is one source with its people, claims and cases."""
-    results = []
+    results: list[dict[str, Any]] = []
     with opened(db) as archive:
         documents = [(path, read_document(path)) for path in files]
         for path, data in documents:
@@ -48,7 +51,10 @@ def add(
                 raise InvalidInput(f"{path}: {exc} (nothing from this file was recorded)") from None
             if outcome.result is None:
                 results.append(
-                    {"file": str(path), "duplicate_of": format_id("source", outcome.duplicate_of or 0)}
+                    {
+                        "file": str(path),
+                        "duplicate_of": format_id("source", outcome.duplicate_of or 0),
+                    }
                 )
                 continue
             result = outcome.result
@@ -56,7 +62,9 @@ def add(
                 {
                     "file": str(path),
                     "source": format_id("source", result.source_id),
-                    "persons": {ref: format_id("person", n) for ref, n in result.person_ids.items()},
+                    "persons": {
+                        ref: format_id("person", n) for ref, n in result.person_ids.items()
+                    },
                     "created": [format_id("person", n) for n in result.created],
                     "linked": [format_id("person", n) for n in result.linked],
                     "claims_added": result.claims_added,
@@ -68,7 +76,9 @@ def add(
         return
     for item in results:
         if "duplicate_of" in item:
-            console.print(f"{item['file']}: already recorded as {item['duplicate_of']}; nothing added")
+            console.print(
+                f"{item['file']}: already recorded as {item['duplicate_of']}; nothing added"
+            )
         else:
             people = ", ".join(f"{ref}={pid}" for ref, pid in item["persons"].items())
             console.print(
@@ -78,25 +88,58 @@ def add(
 
 def import_(
     file: Path = typer.Argument(..., help="A .csv, .tsv, .xlsx or .jsonl file."),
-    mapping: Path | None = typer.Option(None, "--mapping", help="YAML mapping for foreign column layouts."),
-    list_name: str | None = typer.Option(None, "--list", help="List name (namespace of its row ids). Default: the file name."),
-    source_kind: str | None = typer.Option(None, "--source-kind", help="Kind of the source the list is recorded as (default leaked_list)."),
-    on_error: str = typer.Option("abort", "--on-error", help="abort: reject the whole file on a bad row; skip: import valid rows, write bad ones to --reject-file."),
-    reject_file: Path | None = typer.Option(None, "--reject-file", help="Where bad rows go with --on-error skip (CSV: line, reason, row)."),
+    mapping: Path | None = typer.Option(
+        None, "--mapping", help="YAML mapping for foreign column layouts."
+    ),
+    list_name: str | None = typer.Option(
+        None, "--list", help="List name (namespace of its row ids). Default: the file name."
+    ),
+    source_kind: str | None = typer.Option(
+        None,
+        "--source-kind",
+        help="Kind of the source the list is recorded as (default leaked_list).",
+    ),
+    on_error: str = typer.Option(
+        "abort",
+        "--on-error",
+        help=(
+            "abort: reject the whole file on a bad row; "
+            "skip: import valid rows, write bad ones to --reject-file."
+        ),
+    ),
+    reject_file: Path | None = typer.Option(
+        None,
+        "--reject-file",
+        help="Where bad rows go with --on-error skip (CSV: line, reason, row).",
+    ),
     db: str | None = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Import people and claims from a list (CSV/XLSX) or JSON Lines (an export or hand-written)."""
     if on_error not in ("abort", "skip"):
         raise InvalidInput("--on-error must be abort or skip")
-    with opened(db) as archive, Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} rows"),
-        TimeElapsedColumn(), console=err_console, transient=True, disable=as_json or not sys.stderr.isatty(),
-    ) as bar:
+    with (
+        opened(db) as archive,
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed} rows"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=as_json or not sys.stderr.isatty(),
+        ) as bar,
+    ):
         task = bar.add_task(f"Importing {file.name}", total=None)
         report = import_file(
-            archive, file, mapping_path=mapping, list_name=list_name, source_kind=source_kind,
-            on_error=on_error, reject_path=reject_file,
+            archive,
+            file,
+            mapping_path=mapping,
+            list_name=list_name,
+            source_kind=source_kind,
+            on_error=on_error,
+            reject_path=reject_file,
             progress=lambda n: bar.update(task, completed=n),
         )
     data = {
@@ -125,9 +168,23 @@ def import_(
 
 
 def export_(
-    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (full backup, re-importable), csv (one row per person) or ftm (FollowTheMoney entities)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: standard output)."),
-    max_sensitivity: str = typer.Option("restricted", "--max-sensitivity", help="Leave out records above this level: public, internal or restricted."),
+    fmt: str = typer.Option(
+        "jsonl",
+        "--format",
+        "-f",
+        help=(
+            "jsonl (full backup, re-importable), csv (one row per person) "
+            "or ftm (FollowTheMoney entities)."
+        ),
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="File to write (default: standard output)."
+    ),
+    max_sensitivity: str = typer.Option(
+        "restricted",
+        "--max-sensitivity",
+        help="Leave out records above this level: public, internal or restricted.",
+    ),
     db: str | None = DbOption,
 ) -> None:
     """Export the archive. The file is NOT encrypted: keep it as safe as the archive."""
@@ -156,4 +213,7 @@ def export_(
     if output is not None:
         err_console.print(f"wrote {count} {'rows' if fmt == 'csv' else 'records'} to {output}")
         if level is Sensitivity.RESTRICTED:
-            err_console.print("warning: this export holds restricted data (testifier identities); it is not encrypted")
+            err_console.print(
+                "warning: this export holds restricted data (testifier identities); "
+                "it is not encrypted"
+            )

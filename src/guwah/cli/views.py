@@ -13,6 +13,9 @@ from guwah.model.vocab import VictimStatus
 from guwah.services.query import PersonDetail, archive_stats, find_people, show_person
 
 
+STATUSES = ", ".join(status.value for status in VictimStatus)
+
+
 def register(app: typer.Typer) -> None:
     app.command("show")(show)
     app.command("search")(search_)
@@ -26,7 +29,13 @@ def detail_json(detail: PersonDetail) -> dict[str, Any]:
         "kinds": [k.value for k in person.kinds],
         "sensitivity": person.sensitivity.value,
         "names": [
-            {"text": n.text, "script": n.script.value, "lang": n.lang, "kind": n.kind.value, "source": n.source_id}
+            {
+                "text": n.text,
+                "script": n.script.value,
+                "lang": n.lang,
+                "kind": n.kind.value,
+                "source": n.source_id,
+            }
             for n in person.names
         ],
         "external_refs": [f"{r.namespace}:{r.ref}" for r in person.external_refs],
@@ -40,7 +49,12 @@ def detail_json(detail: PersonDetail) -> dict[str, Any]:
                     "sources": field.best.source_ids,
                     "corroboration": field.best.corroboration,
                     "conflicting": [
-                        {"value": v.text, "claims": v.claim_ids, "sources": v.source_ids, "corroboration": v.corroboration}
+                        {
+                            "value": v.text,
+                            "claims": v.claim_ids,
+                            "sources": v.source_ids,
+                            "corroboration": v.corroboration,
+                        }
                         for v in field.conflicting
                     ],
                 }
@@ -49,23 +63,50 @@ def detail_json(detail: PersonDetail) -> dict[str, Any]:
         },
         "claims": [
             {
-                "id": c.id, "kind": c.kind.value, "value": c.value, "date": c.date,
-                "place": c.place_code or c.place_text, "quote": c.quote, "status": c.status.value,
-                "source": c.source_id, "supersedes": c.supersedes,
-                "recorded_by": c.recorded_by, "recorded_at": c.recorded_at,
+                "id": c.id,
+                "kind": c.kind.value,
+                "value": c.value,
+                "date": c.date,
+                "place": c.place_code or c.place_text,
+                "quote": c.quote,
+                "status": c.status.value,
+                "source": c.source_id,
+                "supersedes": c.supersedes,
+                "recorded_by": c.recorded_by,
+                "recorded_at": c.recorded_at,
             }
             for c in detail.claims
         ],
         "related_by_others": [
-            {"id": c.id, "person": c.person_id, "relation": c.value.get("relation")} for c in detail.claims_about
+            {"id": c.id, "person": c.person_id, "relation": c.value.get("relation")}
+            for c in detail.claims_about
         ],
         "sources": {
-            sid: {"kind": s.kind.value, "title": s.title, "date": s.date, "testifier": s.testifier_id, "sensitivity": s.sensitivity.value}
+            sid: {
+                "kind": s.kind.value,
+                "title": s.title,
+                "date": s.date,
+                "testifier": s.testifier_id,
+                "sensitivity": s.sensitivity.value,
+            }
             for sid, s in detail.sources.items()
         },
         "cases": [
-            {"id": c.id, "status": c.status.value, "owner": c.owner, "next_steps": c.next_steps,
-             "actions": [{"kind": a.kind.value, "date": a.date, "description": a.description, "done": a.done} for a in c.actions]}
+            {
+                "id": c.id,
+                "status": c.status.value,
+                "owner": c.owner,
+                "next_steps": c.next_steps,
+                "actions": [
+                    {
+                        "kind": a.kind.value,
+                        "date": a.date,
+                        "description": a.description,
+                        "done": a.done,
+                    }
+                    for a in c.actions
+                ],
+            }
             for c in detail.cases
         ],
     }
@@ -83,30 +124,59 @@ def show(
         print_json(detail_json(detail))
         return
     person, view = detail.person, detail.view
-    console.print(f"[bold]{view.best_name}[/bold]  {person.id}  ({', '.join(k.value for k in person.kinds)}; {person.sensitivity.value})")
+    console.print(
+        f"[bold]{view.best_name}[/bold]  {person.id}  "
+        f"({', '.join(k.value for k in person.kinds)}; {person.sensitivity.value})"
+    )
     for name in person.names:
-        console.print(f"  {name.text}  [dim]{name.script.value} {name.lang or ''} {name.kind.value} {name.source_id or ''}[/dim]")
+        console.print(
+            f"  {name.text}  [dim]{name.script.value} {name.lang or ''} "
+            f"{name.kind.value} {name.source_id or ''}[/dim]"
+        )
     table = Table("field", "value", "sources", "says so", "conflicting", title="Current view")
     table.add_row("status", view.status.value, "", "", "")
     for field_name, field in view.fields.items():
         conflicts = "; ".join(f"{v.text} ({', '.join(v.source_ids)})" for v in field.conflicting)
-        table.add_row(field_name, field.best.text, ", ".join(field.best.source_ids), str(field.best.corroboration), conflicts)
+        table.add_row(
+            field_name,
+            field.best.text,
+            ", ".join(field.best.source_ids),
+            str(field.best.corroboration),
+            conflicts,
+        )
     console.print(table)
     claims = Table("claim", "kind", "value", "date", "place", "status", "source", title="Claims")
     for c in detail.claims:
-        claims.add_row(c.id, c.kind.value, describe_value(c.kind, c.value), c.date or "", c.place_code or c.place_text or "", c.status.value, c.source_id)
+        claims.add_row(
+            c.id,
+            c.kind.value,
+            describe_value(c.kind, c.value),
+            c.date or "",
+            c.place_code or c.place_text or "",
+            c.status.value,
+            c.source_id,
+        )
     console.print(claims)
     for case in detail.cases:
-        console.print(f"Case {case.id}: {case.status.value}; owner {case.owner or '-'}; next: {case.next_steps or '-'}")
+        console.print(
+            f"Case {case.id}: {case.status.value}; owner {case.owner or '-'}; "
+            f"next: {case.next_steps or '-'}"
+        )
         for action in case.actions:
             console.print(f"  {action.date or '':10} {action.kind.value:14} {action.description}")
 
 
 def search_(
     text: str = typer.Argument("", help="Words to find in names, places and claims (any script)."),
-    status: str | None = typer.Option(None, help=f"Filter by derived status ({', '.join(s.value for s in VictimStatus)})."),
-    ethnicity: str | None = typer.Option(None, help="Filter by ethnicity (Uyghur, Kazakh, Kyrgyz...)."),
-    place: str | None = typer.Option(None, help="Filter by home or detention place: a county or prefecture, any language."),
+    status: str | None = typer.Option(
+        None, help=f"Filter by derived status ({STATUSES})."
+    ),
+    ethnicity: str | None = typer.Option(
+        None, help="Filter by ethnicity (Uyghur, Kazakh, Kyrgyz...)."
+    ),
+    place: str | None = typer.Option(
+        None, help="Filter by home or detention place: a county or prefecture, any language."
+    ),
     year: int | None = typer.Option(None, help="Filter by year of the latest detention."),
     limit: int = typer.Option(20, help="How many results (at most 500)."),
     offset: int = typer.Option(0, help="Skip this many results (paging)."),
@@ -115,13 +185,31 @@ def search_(
 ) -> None:
     """Search people by name and text, with filters."""
     with opened(db) as archive:
-        rows = find_people(archive, text, status=status, ethnicity=ethnicity, place=place, year=year, limit=limit, offset=offset)
+        rows = find_people(
+            archive,
+            text,
+            status=status,
+            ethnicity=ethnicity,
+            place=place,
+            year=year,
+            limit=limit,
+            offset=offset,
+        )
     if as_json:
         print_json(rows)
         return
     table = Table("id", "name", "status", "ethnicity", "born", "place", "detained", "sources")
     for r in rows:
-        table.add_row(r["id"], r["name"], r["status"], r["ethnicity"] or "", str(r["birth_year"] or ""), r["place"] or "", str(r["detained_year"] or ""), str(r["sources"]))
+        table.add_row(
+            r["id"],
+            r["name"],
+            r["status"],
+            r["ethnicity"] or "",
+            str(r["birth_year"] or ""),
+            r["place"] or "",
+            str(r["detained_year"] or ""),
+            str(r["sources"]),
+        )
     console.print(table)
     if not rows:
         console.print("no matches")
@@ -136,7 +224,12 @@ def stats(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
         return
     for key in ("persons", "victims", "names", "sources", "claims", "cases", "evidence_files"):
         console.print(f"{key:16} {data[key]}")
-    for key in ("victims_by_status", "victims_by_ethnicity", "victims_by_prefecture", "detentions_by_year"):
+    for key in (
+        "victims_by_status",
+        "victims_by_ethnicity",
+        "victims_by_prefecture",
+        "detentions_by_year",
+    ):
         table = Table(key.replace("_", " "), "count")
         for name, count in data[key].items():
             table.add_row(str(name), str(count))

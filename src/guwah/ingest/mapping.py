@@ -11,9 +11,23 @@ from guwah.model.errors import InvalidInput
 
 # The columns of the simple CSV (docs/formats.md section 2) and what a mapping may target.
 SIMPLE_COLUMNS = (
-    "id", "name", "gender", "birth_year", "birth_date", "ethnicity", "hometown", "names",
-    "status", "id_number", "detained", "sentence_years", "sentence", "place_held", "reason",
-    "quote", "profession",
+    "id",
+    "name",
+    "gender",
+    "birth_year",
+    "birth_date",
+    "ethnicity",
+    "hometown",
+    "names",
+    "status",
+    "id_number",
+    "detained",
+    "sentence_years",
+    "sentence",
+    "place_held",
+    "reason",
+    "quote",
+    "profession",
 )
 
 
@@ -45,7 +59,9 @@ class Mapping:
         if self.columns:
             missing = [c for c in self.columns if c not in header]
             if missing:
-                raise InvalidInput(f"{filename}: column {missing[0]!r} of the mapping is not in the header")
+                raise InvalidInput(
+                    f"{filename}: column {missing[0]!r} of the mapping is not in the header"
+                )
         elif "name" not in header:
             raise InvalidInput(
                 f"{filename}: no 'name' column (use the simple header "

@@ -52,9 +52,7 @@ def open_table(path: Path) -> Iterator[tuple[list[str], Iterator[TableRow]]]:
         with path.open("r", encoding="utf-8-sig", newline="") as handle:
             yield _csv_rows(path, handle, "\t" if suffix == ".tsv" else None)
     else:
-        raise InvalidInput(
-            f"{path.name}: unsupported file type (use .csv, .tsv, .xlsx or .jsonl)"
-        )
+        raise InvalidInput(f"{path.name}: unsupported file type (use .csv, .tsv, .xlsx or .jsonl)")
 
 
 def _csv_rows(

@@ -36,7 +36,8 @@ def check_value(kind: ClaimKind, value: dict[str, Any] | None) -> dict[str, Any]
     unknown = sorted(set(cleaned) - allowed)
     if unknown:
         raise InvalidInput(
-            f"unknown key {unknown[0]!r} in a {kind.value} claim (allowed: {', '.join(sorted(allowed))})"
+            f"unknown key {unknown[0]!r} in a {kind.value} claim "
+            f"(allowed: {', '.join(sorted(allowed))})"
         )
     for key in ("text", "reason", "charge", "destination"):
         if key in cleaned:
@@ -103,7 +104,9 @@ def _check_relation(value: dict[str, Any]) -> None:
         value["relation"] = RelationType(str(value.get("relation", ""))).value
     except ValueError as exc:
         choices = ", ".join(r.value for r in RelationType)
-        raise InvalidInput(f"unknown relation {value.get('relation')!r} (one of: {choices})") from exc
+        raise InvalidInput(
+            f"unknown relation {value.get('relation')!r} (one of: {choices})"
+        ) from exc
     if not value.get("person"):
         raise InvalidInput("a relation claim needs the person it relates to")
     value["person"] = str(value["person"])

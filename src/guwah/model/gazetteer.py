@@ -24,7 +24,7 @@ from enum import Enum
 from importlib import resources
 
 
-class PlaceKind(str, Enum):  # noqa: UP042  (as the vocabularies in model.vocab)
+class PlaceKind(str, Enum):
     REGION = "region"
     PREFECTURE = "prefecture"
     COUNTY = "county"

@@ -63,15 +63,13 @@ class CurrentView:
 def best_name(names: Iterable[NameForm]) -> str:
     """Prefer a full Latin name, then any full name, then any name."""
     ordered = list(names)
-    for wanted in (
-        lambda n: n.kind is NameKind.FULL and n.script is Script.LATIN,
-        lambda n: n.kind is NameKind.FULL,
-        lambda n: True,
-    ):
-        for name in ordered:
-            if wanted(name):
-                return name.text
-    return "(unnamed)"
+    for name in ordered:
+        if name.kind is NameKind.FULL and name.script is Script.LATIN:
+            return name.text
+    for name in ordered:
+        if name.kind is NameKind.FULL:
+            return name.text
+    return ordered[0].text if ordered else "(unnamed)"
 
 
 Testifiers = Mapping[str, "str | None"]
@@ -111,7 +109,9 @@ def derive_view(
     sentence = _field("sentence", sentences, sources, _sentence_key)
     if sentence:
         fields["sentence"] = sentence
-    status = VictimStatus(fields["status"].best.text) if "status" in fields else VictimStatus.UNKNOWN
+    status = (
+        VictimStatus(fields["status"].best.text) if "status" in fields else VictimStatus.UNKNOWN
+    )
     months = sentence_months(sentence.best.claims[0].value) if sentence else None
     detained_year = _year(latest) if latest is not None else None
     return CurrentView(best_name(names), status, fields, months, detained_year)

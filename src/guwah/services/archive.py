@@ -69,7 +69,9 @@ def open_archive(location: str, passphrase: str | None, actor: str) -> Archive:
             migrate.upgrade(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise ArchiveError(f"cannot read {describe_location(location)}: {exc.__class__.__name__}") from None
+        raise ArchiveError(
+            f"cannot read {describe_location(location)}: {exc.__class__.__name__}"
+        ) from None
     except ArchiveError:
         engine.dispose()
         raise

@@ -42,7 +42,9 @@ def set_status(archive: Archive, public_id: str, status: ClaimStatus) -> Claim:
     with archive.engine.begin() as conn:
         claim = _load(conn, public_id)
         if status not in _ALLOWED[claim.status]:
-            raise InvalidInput(f"{claim.id} is {claim.status.value}; it cannot become {status.value}")
+            raise InvalidInput(
+                f"{claim.id} is {claim.status.value}; it cannot become {status.value}"
+            )
         writer.set_claim_status(conn, parse_id("claim", claim.id) or 0, status.value)
         refresh(conn, [parse_id("person", claim.person_id) or 0])
         return _load(conn, claim.id)

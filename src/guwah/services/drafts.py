@@ -165,9 +165,7 @@ def make_claim(
     place_code, place_text = resolve_place(gazetteer, raw.get("place"))
     related = value.pop("person", None) if kind is ClaimKind.RELATION else None
     quote = text_or_none(raw.get("quote"), "quote", 20_000)
-    return DraftClaim(
-        subject, kind, value, status, date, place_code, place_text, quote, related
-    )
+    return DraftClaim(subject, kind, value, status, date, place_code, place_text, quote, related)
 
 
 def make_case(raw: dict[str, Any], subject: str) -> DraftCase:

@@ -27,8 +27,20 @@ from guwah.store import reader, tables
 
 FORMATS = ("jsonl", "csv", "ftm")
 CSV_COLUMNS = [
-    "id", "name", "other_names", "kinds", "status", "ethnicity", "gender", "birth_year",
-    "place", "prefecture", "detained_year", "sentence_months", "sources", "sensitivity",
+    "id",
+    "name",
+    "other_names",
+    "kinds",
+    "status",
+    "ethnicity",
+    "gender",
+    "birth_year",
+    "place",
+    "prefecture",
+    "detained_year",
+    "sentence_months",
+    "sources",
+    "sensitivity",
 ]
 
 
@@ -52,9 +64,7 @@ def iter_records(conn: Connection, max_rank: int = 2) -> Iterator[dict[str, Any]
             record = source_to_json(source)
             if source.testifier_id in hidden_people:
                 record["testifier"] = None
-            record["subjects"] = [
-                s for s in record["subjects"] if s["person"] not in hidden_people
-            ]
+            record["subjects"] = [s for s in record["subjects"] if s["person"] not in hidden_people]
             yield record
     for claim in reader.all_claims(conn):
         if claim.person_id in hidden_people or claim.source_id in hidden_sources:
@@ -119,7 +129,9 @@ def _export_csv(conn: Connection, out: IO[str], max_rank: int) -> int:
                 {
                     "id": format_id("person", row.person_id),
                     "name": row.display_name,
-                    "other_names": "|".join(n.text for n in person.names if n.text != row.display_name),
+                    "other_names": "|".join(
+                        n.text for n in person.names if n.text != row.display_name
+                    ),
                     "kinds": ",".join(k.value for k in person.kinds),
                     "status": row.status,
                     "ethnicity": row.ethnicity or "",
@@ -128,7 +140,9 @@ def _export_csv(conn: Connection, out: IO[str], max_rank: int) -> int:
                     "place": row.place_code or "",
                     "prefecture": row.prefecture_code or "",
                     "detained_year": row.detained_year or "",
-                    "sentence_months": row.sentence_months if row.sentence_months is not None else "",
+                    "sentence_months": row.sentence_months
+                    if row.sentence_months is not None
+                    else "",
                     "sources": row.n_sources,
                     "sensitivity": row.sensitivity,
                 }

@@ -23,7 +23,14 @@ from guwah.model.errors import InvalidInput
 from guwah.model.gazetteer import load_gazetteer
 from guwah.model.vocab import Sensitivity, SourceKind
 from guwah.services.archive import Archive
-from guwah.services.drafts import DraftClaim, DraftPerson, DraftSource, enum_value, make_claim, make_name
+from guwah.services.drafts import (
+    DraftClaim,
+    DraftPerson,
+    DraftSource,
+    enum_value,
+    make_claim,
+    make_name,
+)
 from guwah.services.restore import restore_jsonl
 from guwah.services.rows import row_to_drafts
 from guwah.services.writing import Batch, write_batch
@@ -90,7 +97,9 @@ def import_file(
         raise InvalidInput(f"no such file: {path}")
     mapping = load_mapping(mapping_path) if mapping_path else Mapping()
     name = list_name or mapping.list_name or path.stem
-    kind = enum_value(SourceKind, source_kind or mapping.source_kind or "leaked_list", "source kind")
+    kind = enum_value(
+        SourceKind, source_kind or mapping.source_kind or "leaked_list", "source kind"
+    )
     rejects = _Rejects(on_error, reject_path, path.name)
     report = ImportReport(file=path.name, list_name=name)
     with archive.engine.begin() as conn:

@@ -95,9 +95,7 @@ def _birth_year(date: str | None, value: dict[str, Any]) -> int | None:
     return None
 
 
-def search_doc(
-    number: int, person: Person, claims: list[Claim], gazetteer: Gazetteer
-) -> SearchDoc:
+def search_doc(number: int, person: Person, claims: list[Claim], gazetteer: Gazetteer) -> SearchDoc:
     names = " ".join(n.text for n in person.names)
     body: list[str] = []
     for claim in claims:

@@ -183,7 +183,9 @@ def place_rows(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def person_rows(record: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+def person_rows(
+    record: dict[str, Any],
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     number = _number("person", record.get("id"))
     kinds = [enum_value(PersonKind, k, "person kind").value for k in record.get("kinds") or []]
     person = {
@@ -231,7 +233,11 @@ def source_rows(record: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, 
         "created_by": str(_required(record, "created_by")),
     }
     subjects = [
-        {"source_id": number, "person_id": _number("person", s.get("person")), "relation": s.get("relation")}
+        {
+            "source_id": number,
+            "person_id": _number("person", s.get("person")),
+            "relation": s.get("relation"),
+        }
         for s in record.get("subjects") or []
     ]
     return source, subjects

@@ -69,7 +69,9 @@ def find_people(
         codes = tuple(p.code for p in gazetteer.lookup(place)) or (found.code,)
     if limit > MAX_LIMIT:
         raise InvalidInput(f"limit is capped at {MAX_LIMIT}")
-    filters = SearchFilters(status=status, ethnicity=ethnicity, place_codes=codes, detained_year=year)
+    filters = SearchFilters(
+        status=status, ethnicity=ethnicity, place_codes=codes, detained_year=year
+    )
     with archive.engine.connect() as conn:
         rows = search(conn, text, filters, limit, offset)
     return [
@@ -90,7 +92,7 @@ def find_people(
 def archive_stats(archive: Archive) -> dict[str, Any]:
     summary = tables.person_summary
     with archive.engine.connect() as conn:
-        counts = {
+        counts: dict[str, Any] = {
             name: conn.execute(select(func.count()).select_from(table)).scalar_one()
             for name, table in (
                 ("persons", tables.persons),

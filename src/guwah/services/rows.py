@@ -40,7 +40,9 @@ def row_to_drafts(
         raise InvalidInput("the name is empty")
     try:
         names = [make_name(name)]
-        names.extend(make_name(extra) for extra in cells.get("names", "").split("|") if extra.strip())
+        names.extend(
+            make_name(extra) for extra in cells.get("names", "").split("|") if extra.strip()
+        )
     except InvalidInput as exc:
         raise InvalidInput(f"name: {exc}") from None
     row_id = cells.get("id", "").strip() or ref
@@ -55,7 +57,9 @@ def row_to_drafts(
 
     def claim(kind: ClaimKind, value: dict[str, Any], **extra: Any) -> None:
         claims.append(
-            DraftClaim(ref, kind, check_value(kind, value), ClaimStatus.ACCEPTED, quote=quote, **extra)
+            DraftClaim(
+                ref, kind, check_value(kind, value), ClaimStatus.ACCEPTED, quote=quote, **extra
+            )
         )
 
     for column, parse in _COLUMNS:

@@ -52,10 +52,7 @@ def read_document(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise InvalidInput(f"{path} is not UTF-8 text") from None
     try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            data = yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f" line {line + 1}" if line is not None else ""
@@ -168,8 +165,16 @@ def _source(raw: object, refs: set[str]) -> DraftSource:
     if not isinstance(raw, dict):
         raise InvalidInput("the file needs a 'source' mapping")
     allowed = {
-        "kind", "title", "date", "language", "url", "archive_ref", "testifier",
-        "original_text", "reliability", "sensitivity",
+        "kind",
+        "title",
+        "date",
+        "language",
+        "url",
+        "archive_ref",
+        "testifier",
+        "original_text",
+        "reliability",
+        "sensitivity",
     }
     unknown = set(raw) - allowed
     if unknown:

@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from guwah.model.errors import InvalidInput, NotFound
 from guwah.model.claimvalues import describe_value
 from guwah.model.dates import parse_date
+from guwah.model.errors import InvalidInput, NotFound
 from guwah.model.records import Claim, ExternalRef, NameForm, Person, format_id, parse_id
 from guwah.model.vocab import ClaimKind, ClaimStatus, PersonKind
 from guwah.services.drafts import DraftCase, DraftClaim, DraftPerson, DraftSource
@@ -91,7 +91,9 @@ def write_batch(conn: Connection, batch: Batch, actor: str) -> WriteResult:
         ],
     )
     fresh = {person_ids[p.ref] for p in created}
-    added_rows, skipped = _write_claims(conn, batch.claims, person_ids, source_id, actor, now, fresh)
+    added_rows, skipped = _write_claims(
+        conn, batch.claims, person_ids, source_id, actor, now, fresh
+    )
     cases = [_write_case(conn, c, person_ids[c.subject], actor, now) for c in batch.cases]
     touched = set(person_ids.values())
     touched.update(_related_ids(batch.claims, person_ids))
@@ -227,7 +229,7 @@ def _write_claims(
         raise NotFound(f"no person {format_id('person', min(missing))} in the archive")
     rows = []
     for claim in claims:
-        row = {
+        row: dict[str, Any] = {
             "person_id": _person_of(claim.subject, person_ids),
             "source_id": source_id,
             "kind": claim.kind.value,
@@ -315,7 +317,7 @@ def _value_text(claim: DraftClaim) -> str:
     return describe_value(claim.kind, claim.value)
 
 
-def _set_years(row: dict[str, object]) -> None:
+def _set_years(row: dict[str, Any]) -> None:
     if row["date_edtf"]:
         rng = parse_date(str(row["date_edtf"]))
         row["year_min"], row["year_max"] = rng.year_min, rng.year_max

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Row
@@ -59,9 +60,7 @@ def name_from_row(row: Row[Any]) -> NameForm:
     )
 
 
-def person_from_row(
-    row: Row[Any], names: list[NameForm], refs: list[ExternalRef]
-) -> Person:
+def person_from_row(row: Row[Any], names: list[NameForm], refs: list[ExternalRef]) -> Person:
     return Person(
         id=format_id("person", row.id),
         kinds=tuple(PersonKind(k) for k in row.kinds.split(",") if k),
@@ -114,7 +113,7 @@ def claim_from_row(row: Row[Any]) -> Claim:
     )
 
 
-def case_from_row(row: Row[Any], actions: list[Row[Any]]) -> Case:
+def case_from_row(row: Row[Any], actions: Sequence[Row[Any]]) -> Case:
     return Case(
         id=format_id("case", row.id),
         person_id=format_id("person", row.person_id),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Row, select
 
 from guwah.model.records import (
     Case,
@@ -43,9 +44,7 @@ def persons(conn: Connection, ids: Sequence[int]) -> dict[int, Person]:
     ):
         names[row.person_id].append(name_from_row(row))
     for row in conn.execute(
-        select(t_refs)
-        .where(t_refs.c.person_id.in_(ids))
-        .order_by(t_refs.c.namespace, t_refs.c.ref)
+        select(t_refs).where(t_refs.c.person_id.in_(ids)).order_by(t_refs.c.namespace, t_refs.c.ref)
     ):
         refs[row.person_id].append(ExternalRef(row.namespace, row.ref))
     rows = conn.execute(select(t_persons).where(t_persons.c.id.in_(ids)))
@@ -75,9 +74,7 @@ def sources(conn: Connection, ids: Sequence[int]) -> dict[int, Source]:
         return {}
     t_src, t_sub = tables.sources, tables.source_subjects
     subjects: dict[int, list[SourceSubject]] = defaultdict(list)
-    query = (
-        select(t_sub).where(t_sub.c.source_id.in_(ids)).order_by(t_sub.c.person_id)
-    )
+    query = select(t_sub).where(t_sub.c.source_id.in_(ids)).order_by(t_sub.c.person_id)
     for row in conn.execute(query):
         subjects[row.source_id].append(SourceSubject(pid(row.person_id) or "", row.relation))
     rows = conn.execute(select(t_src).where(t_src.c.id.in_(ids)))
@@ -97,7 +94,7 @@ def source_testifiers(conn: Connection, ids: Sequence[int]) -> dict[str, str | N
 
 
 def cases_of(conn: Connection, person_ids: Sequence[int]) -> list[Case]:
-    t_cases, t_actions = tables.cases, tables.case_actions
+    t_cases = tables.cases
     if not person_ids:
         return []
     rows = list(
@@ -108,15 +105,15 @@ def cases_of(conn: Connection, person_ids: Sequence[int]) -> list[Case]:
     return _with_actions(conn, rows)
 
 
-def _with_actions(conn: Connection, rows: list[object]) -> list[Case]:
+def _with_actions(conn: Connection, rows: Sequence[Row[Any]]) -> list[Case]:
     t_actions = tables.case_actions
-    ids = [row.id for row in rows]  # type: ignore[attr-defined]
-    actions: dict[int, list[object]] = defaultdict(list)
+    ids = [row.id for row in rows]
+    actions: dict[int, list[Row[Any]]] = defaultdict(list)
     if ids:
         query = select(t_actions).where(t_actions.c.case_id.in_(ids)).order_by(t_actions.c.id)
         for action in conn.execute(query):
             actions[action.case_id].append(action)
-    return [case_from_row(row, actions[row.id]) for row in rows]  # type: ignore[arg-type,attr-defined]
+    return [case_from_row(row, actions[row.id]) for row in rows]
 
 
 def evidence_of(conn: Connection, source_ids: Sequence[int]) -> list[EvidenceFile]:

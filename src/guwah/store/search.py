@@ -105,9 +105,7 @@ def search(
         if match is None:
             return []
         query = (
-            query.join(
-                text("person_fts"), text("person_fts.rowid = person_summary.person_id")
-            )
+            query.join(text("person_fts"), text("person_fts.rowid = person_summary.person_id"))
             .where(text("person_fts MATCH :match").bindparams(match=match))
             .order_by(text("person_fts.rank"), summary.c.person_id)
         )
@@ -124,9 +122,7 @@ def _apply_filters(query: Select[Any], filters: SearchFilters) -> Select[Any]:
         query = query.where(summary.c.ethnicity == filters.ethnicity)
     if filters.place_codes:
         codes = list(filters.place_codes)
-        query = query.where(
-            summary.c.place_code.in_(codes) | summary.c.prefecture_code.in_(codes)
-        )
+        query = query.where(summary.c.place_code.in_(codes) | summary.c.prefecture_code.in_(codes))
     if filters.detained_year is not None:
         query = query.where(summary.c.detained_year == filters.detained_year)
     if filters.victims_only:

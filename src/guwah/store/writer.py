@@ -20,8 +20,16 @@ Row = dict[str, Any]
 
 
 _FINGERPRINT_KEYS = (
-    "person_id", "source_id", "kind", "value_json", "related_person_id", "date_edtf",
-    "place_code", "place_text", "quote", "supersedes_id",
+    "person_id",
+    "source_id",
+    "kind",
+    "value_json",
+    "related_person_id",
+    "date_edtf",
+    "place_code",
+    "place_text",
+    "quote",
+    "supersedes_id",
 )
 
 

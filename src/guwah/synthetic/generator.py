@@ -54,6 +54,7 @@ _FALLBACK_SCRIPT = {"U": "Arab", "K": "Cyrl", "G": "Cyrl", "H": "Hani"}
 
 # --- places ----------------------------------------------------------------------------
 
+
 # Real county-level divisions: English name, how many Uyghurs, Kazakhs, Kyrgyz and Hui to
 # place there (relative), admin codes (GB/T 2260) and the years the code changed. An ID
 # number gets the code in force in the birth year, which python-stdnum's check requires.
@@ -123,14 +124,28 @@ COUNTY_POOLS: dict[str, Pool[County]] = {
 # --- events ----------------------------------------------------------------------------
 
 _REASONS = {
-    "praying": 14, "no reason given": 14, "travel abroad": 10, "WhatsApp": 8,
-    "relatives in Kazakhstan": 6, "religious extremism": 6, "wearing a veil": 5,
-    "travel to Turkey": 5, "studying the Quran": 5, "contacts abroad": 5,
-    "having a passport": 4, "fasting during Ramadan": 3, "having a beard": 3,
+    "praying": 14,
+    "no reason given": 14,
+    "travel abroad": 10,
+    "WhatsApp": 8,
+    "relatives in Kazakhstan": 6,
+    "religious extremism": 6,
+    "wearing a veil": 5,
+    "travel to Turkey": 5,
+    "studying the Quran": 5,
+    "contacts abroad": 5,
+    "having a passport": 4,
+    "fasting during Ramadan": 3,
+    "having a beard": 3,
     "visiting a mosque": 3,
 }
-_KAZAKH_REASONS = {**_REASONS, "relatives in Kazakhstan": 22, "travel abroad": 16,
-                   "having a passport": 8, "travel to Turkey": 1}
+_KAZAKH_REASONS = {
+    **_REASONS,
+    "relatives in Kazakhstan": 22,
+    "travel abroad": 16,
+    "having a passport": 8,
+    "travel to Turkey": 1,
+}
 _REASON_POOL = Pool(list(_REASONS), list(_REASONS.values()))
 _KAZAKH_REASON_POOL = Pool(list(_KAZAKH_REASONS), list(_KAZAKH_REASONS.values()))
 REASONS = {"U": _REASON_POOL, "K": _KAZAKH_REASON_POOL, "G": _KAZAKH_REASON_POOL, "H": _REASON_POOL}
@@ -138,18 +153,35 @@ FACILITIES: Pool[str] = Pool(
     ("camp", "detention_centre", "prison", "police_custody", "unknown"), (60, 18, 8, 8, 6)
 )
 DETENTION_YEARS: Pool[int] = Pool((2017, 2018, 2019), (0.5, 0.35, 0.15))
-SENTENCE_YEARS: Pool[int] = Pool(
-    range(5, 21), (8, 5, 7, 6, 3, 10, 3, 6, 3, 3, 6, 2, 2, 2, 1, 4)
-)
+SENTENCE_YEARS: Pool[int] = Pool(range(5, 21), (8, 5, 7, 6, 3, 10, 3, 6, 3, 3, 6, 2, 2, 2, 1, 4))
 CHARGES: Pool[str] = Pool(
-    ("separatism", "inciting ethnic hatred", "religious extremism", "terrorism",
-     "gathering a crowd to disturb public order", "picking quarrels and provoking trouble",
-     "illegal religious activities"),
+    (
+        "separatism",
+        "inciting ethnic hatred",
+        "religious extremism",
+        "terrorism",
+        "gathering a crowd to disturb public order",
+        "picking quarrels and provoking trouble",
+        "illegal religious activities",
+    ),
     (5, 4, 6, 2, 3, 2, 3),
 )
 PROFESSIONS: Pool[str] = Pool(
-    ("farmer", "herder", "teacher", "shopkeeper", "driver", "imam", "doctor", "student",
-     "businessman", "writer", "civil servant", "worker", "retired"),
+    (
+        "farmer",
+        "herder",
+        "teacher",
+        "shopkeeper",
+        "driver",
+        "imam",
+        "doctor",
+        "student",
+        "businessman",
+        "writer",
+        "civil servant",
+        "worker",
+        "retired",
+    ),
     (20, 6, 6, 8, 5, 2, 2, 4, 5, 1, 2, 8, 6),
 )
 DESTINATIONS: dict[str, Pool[str]] = {
@@ -159,8 +191,9 @@ DESTINATIONS: dict[str, Pool[str]] = {
     "H": Pool(("Kazakhstan",), (1,)),
 }
 # Claims that a record may leave out to keep to ``claims_per_person``.
-_OPTIONAL = frozenset({"gender", "ethnicity", "resident_of", "sentenced", "released", "died",
-                       "disappeared", "fled"})
+_OPTIONAL = frozenset(
+    {"gender", "ethnicity", "resident_of", "sentenced", "released", "died", "disappeared", "fled"}
+)
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -257,9 +290,7 @@ def _later(year: int, month: int, rng: Random) -> tuple[int, int]:
     return year, month + 1 + _below(rng, 12 - month)
 
 
-def _fate(
-    claims: list[dict[str, Any]], rng: Random, group: str, held: int, month: int
-) -> None:
+def _fate(claims: list[dict[str, Any]], rng: Random, group: str, held: int, month: int) -> None:
     """What happened after the detention: a sentence, release, death, disappearance."""
     r = rng.random()
     if rng.random() < SENTENCED_SHARE:
@@ -272,22 +303,47 @@ def _fate(
             value["charge"] = CHARGES.pick(rng)
         claims.append({"kind": "sentenced", "date": date, "value": value})
         if r > 0.95:
-            claims.append({"kind": "died", "date": str(when + 1 + _below(rng, 3)),
-                           "value": {"text": "died in prison"}})
+            claims.append(
+                {
+                    "kind": "died",
+                    "date": str(when + 1 + _below(rng, 3)),
+                    "value": {"text": "died in prison"},
+                }
+            )
         return
     if r < 0.45:
         when, in_month = _later(held, month, rng)
-        claims.append({"kind": "released", "date": _vague(when, in_month, rng),
-                       "value": {"text": "released under surveillance"}})
+        claims.append(
+            {
+                "kind": "released",
+                "date": _vague(when, in_month, rng),
+                "value": {"text": "released under surveillance"},
+            }
+        )
         if rng.random() < (0.3 if group in "KG" else 0.12):
-            claims.append({"kind": "fled", "date": str(min(2021, when + 1 + _below(rng, 2))),
-                           "value": {"destination": DESTINATIONS[group].pick(rng)}})
+            claims.append(
+                {
+                    "kind": "fled",
+                    "date": str(min(2021, when + 1 + _below(rng, 2))),
+                    "value": {"destination": DESTINATIONS[group].pick(rng)},
+                }
+            )
     elif r < 0.60:
-        claims.append({"kind": "disappeared", "date": f"{held}~",
-                       "value": {"text": "no news since the detention"}})
+        claims.append(
+            {
+                "kind": "disappeared",
+                "date": f"{held}~",
+                "value": {"text": "no news since the detention"},
+            }
+        )
     elif r < 0.64:
-        claims.append({"kind": "died", "date": str(held + _below(rng, 4)),
-                       "value": {"text": "died in custody"}})
+        claims.append(
+            {
+                "kind": "died",
+                "date": str(held + _below(rng, 4)),
+                "value": {"text": "died in custody"},
+            }
+        )
 
 
 def _extra_claims(rng: Random, held: int, month: int, count: int) -> list[dict[str, Any]]:

@@ -49,8 +49,7 @@ class Pool(Generic[T]):
 def _given_pool(group: str, sex: str) -> Pool[GivenName]:
     names = [n for n in GIVEN_NAMES if n.sex == sex and group in n.groups]
     weights = [
-        (1.0 if n.groups[0] == group else SECONDARY_SHARE) / n.rank**ZIPF_EXPONENT
-        for n in names
+        (1.0 if n.groups[0] == group else SECONDARY_SHARE) / n.rank**ZIPF_EXPONENT for n in names
     ]
     return Pool(names, weights)
 
