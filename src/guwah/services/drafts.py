@@ -98,11 +98,17 @@ class DraftSource:
 
 
 def enum_value(enum: Any, raw: object, what: str) -> Any:
-    try:
-        return enum(str(raw).strip().lower() if not isinstance(raw, enum) else raw)
-    except ValueError:
-        choices = ", ".join(member.value for member in enum)
-        raise InvalidInput(f"unknown {what} {raw!r} (one of: {choices})") from None
+    """The member of a vocabulary named by ``raw`` (exact, then case-insensitive)."""
+    if isinstance(raw, enum):
+        return raw
+    text = str(raw).strip()
+    for candidate in (text, text.lower()):
+        try:
+            return enum(candidate)
+        except ValueError:
+            continue
+    choices = ", ".join(member.value for member in enum)
+    raise InvalidInput(f"unknown {what} {raw!r} (one of: {choices})")
 
 
 def text_or_none(raw: object, what: str, limit: int = 10_000) -> str | None:
