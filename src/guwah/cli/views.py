@@ -9,11 +9,20 @@ from rich.table import Table
 
 from guwah.cli.common import DbOption, JsonOption, console, opened, print_json
 from guwah.model.claimvalues import describe_value
+from guwah.model.gazetteer import load_gazetteer
 from guwah.model.vocab import VictimStatus
 from guwah.services.query import PersonDetail, archive_stats, find_people, show_person
 
 
 STATUSES = ", ".join(status.value for status in VictimStatus)
+
+
+def _place(code: str | None) -> str:
+    """A gazetteer code as its English name (the code itself if unknown)."""
+    if not code:
+        return ""
+    place = load_gazetteer().get(code)
+    return place.display_name() if place else code
 
 
 def register(app: typer.Typer) -> None:
@@ -134,7 +143,6 @@ def show(
             f"{name.kind.value} {name.source_id or ''}[/dim]"
         )
     table = Table("field", "value", "sources", "says so", "conflicting", title="Current view")
-    table.add_row("status", view.status.value, "", "", "")
     for field_name, field in view.fields.items():
         conflicts = "; ".join(f"{v.text} ({', '.join(v.source_ids)})" for v in field.conflicting)
         table.add_row(
@@ -152,7 +160,7 @@ def show(
             c.kind.value,
             describe_value(c.kind, c.value),
             c.date or "",
-            c.place_code or c.place_text or "",
+            _place(c.place_code) or c.place_text or "",
             c.status.value,
             c.source_id,
         )
@@ -206,7 +214,7 @@ def search_(
             r["status"],
             r["ethnicity"] or "",
             str(r["birth_year"] or ""),
-            r["place"] or "",
+            _place(r["place"]),
             str(r["detained_year"] or ""),
             str(r["sources"]),
         )
