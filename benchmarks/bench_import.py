@@ -35,9 +35,10 @@ import statistics
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,8 @@ BATCH = 2000
 SMOKE_PEOPLE = 2000
 MB = 1_000_000  # figures are decimal megabytes
 SUFFIXES = ("", "-wal", "-journal", "-shm")
+SAMPLE_SECONDS = 0.05
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 Result = dict[str, Any]
 
@@ -97,7 +100,14 @@ def remove_db(db: Path) -> None:
 # --- the runs, each in a child process ----------------------------------------------------
 
 
-def run_guwah(jsonl: str, db: str, profile: str | None) -> Result:
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_guwah(jsonl: str, db: str, profile: str | None, workers: str | None) -> Result:
+    if workers is not None:
+        os.environ["GUWAH_IMPORT_WORKERS"] = workers
     start_rss = rss_mb()
     from guwah.services.archive import init_archive
     from guwah.services.importing import import_file
@@ -113,8 +123,10 @@ def run_guwah(jsonl: str, db: str, profile: str | None) -> Result:
 
         profiler = cProfile.Profile()
         profiler.enable()
+    cpu_before = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN)
     report = import_file(archive, Path(jsonl))
     finished = time.perf_counter()
+    cpu_after = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN)
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(profile)
@@ -124,7 +136,9 @@ def run_guwah(jsonl: str, db: str, profile: str | None) -> Result:
         "claims": report.claims_added,
         "seconds": finished - initialised,
         "init_seconds": initialised - started,
-        "peak_mb": peak_rss_mb(),
+        "cpu_seconds": cpu_after - cpu_before,
+        "own_peak_mb": peak_rss_mb(),
+        "helpers_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 / MB,
         "start_rss_mb": start_rss,
         "imported_rss_mb": imported_rss,
         "size": disk_size(Path(db)),
@@ -174,6 +188,7 @@ def run_baseline(jsonl: str, db: str, indexed: bool) -> Result:
     empty = disk_size(Path(db))
     now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
     started = time.perf_counter()
+    cpu_before = cpu_seconds(resource.RUSAGE_SELF)
     conn.execute("BEGIN")
     persons: list[tuple[Any, ...]] = []
     names: list[tuple[Any, ...]] = []
@@ -228,13 +243,16 @@ def run_baseline(jsonl: str, db: str, indexed: bool) -> Result:
     flush()
     conn.execute("COMMIT")
     finished = time.perf_counter()
+    cpu = cpu_seconds(resource.RUSAGE_SELF) - cpu_before
     conn.close()
     return {
         "people": person_id,
         "claims": claim_id,
         "seconds": finished - started,
+        "cpu_seconds": cpu,
         "init_seconds": 0.0,
-        "peak_mb": peak_rss_mb(),
+        "own_peak_mb": peak_rss_mb(),
+        "helpers_peak_mb": 0.0,
         "start_rss_mb": start_rss,
         "imported_rss_mb": start_rss,
         "size": disk_size(Path(db)),
@@ -242,10 +260,59 @@ def run_baseline(jsonl: str, db: str, indexed: bool) -> Result:
     }
 
 
+def _child(send: Connection, function: Callable[..., Result], args: tuple[Any, ...]) -> None:
+    try:
+        send.send(("ok", function(*args)))
+    except BaseException:
+        send.send(("error", traceback.format_exc()))
+    finally:
+        send.close()
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        for task in os.scandir(f"/proc/{pid}/task"):
+            with open(f"{task.path}/children", encoding="ascii") as children:
+                found.extend(int(child) for child in children.read().split())
+    except OSError:  # gone, or no /proc
+        return found
+    for child in list(found):
+        found.extend(_descendants(child))
+    return found
+
+
+def _rss_of(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * PAGE / MB
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def in_child(function: Callable[..., Result], *args: Any) -> Result:
-    """Run ``function`` in a fresh (spawned) process and return what it returns."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(function, *args).result()
+    """Run ``function`` in a fresh (spawned) process and return what it returns, with
+    ``peak_mb``: the largest summed RSS of that process and its own helper processes,
+    sampled every 50 ms, and never less than the child's own high-water mark."""
+    context = get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(send, function, args))
+    process.start()
+    send.close()
+    tree_peak = 0.0
+    while not receive.poll(SAMPLE_SECONDS):
+        pids = [process.pid or 0, *_descendants(process.pid or 0)]
+        tree_peak = max(tree_peak, sum(_rss_of(pid) for pid in pids))
+        if not process.is_alive() and not receive.poll():
+            raise RuntimeError(f"the benchmark child died (exit code {process.exitcode})")
+    status, outcome = receive.recv()
+    process.join()
+    if status != "ok":
+        raise RuntimeError(f"the benchmark child failed:\n{outcome}")
+    result: Result = outcome
+    result["tree_peak_mb"] = tree_peak
+    result["peak_mb"] = max(tree_peak, result["own_peak_mb"])
+    return result
 
 
 # --- the report ---------------------------------------------------------------------------

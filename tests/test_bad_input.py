@@ -152,6 +152,11 @@ def test_on_error_options_are_checked(cli_archive: Cli, tmp_path: Path) -> None:
     assert "--reject-file" in line
     line = error_line(cli_archive("import", str(path), "--on-error", "ignore"))
     assert "--on-error" in line
+    nowhere = tmp_path / "missing" / "R.csv"
+    line = error_line(
+        cli_archive("import", str(path), "--on-error", "skip", "--reject-file", str(nowhere))
+    )
+    assert "R.csv" in line
     assert stats(cli_archive)["persons"] == 0
     assert not (tmp_path / "R.csv").exists()
 

@@ -33,11 +33,11 @@ def test_search_finds_names_in_every_script(demo_cli: Cli) -> None:
     for query, expected in SCRIPTS:
         rows = _search(demo_cli, query)
 
-        assert expected in [row["name"] for row in rows], (query, rows)
-        assert len(rows) <= 3, (query, rows)
-        for row in rows:  # every hit has a name with the word searched for
-            names = " ".join(_names_of(demo_cli, row["id"])).lower()
-            assert query.lower() in names, (query, row, names)
+        assert 1 <= len(rows) <= 3, (query, rows)
+        names = {row["id"]: _names_of(demo_cli, row["id"]) for row in rows}
+        assert any(expected in found for found in names.values()), (query, names)
+        for found in names.values():  # every hit has a name with the word searched for
+            assert query.lower() in " ".join(found).lower(), (query, found)
 
 
 def test_filters_narrow_and_agree(demo_cli: Cli) -> None:

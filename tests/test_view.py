@@ -132,7 +132,8 @@ def test_a_correction_supersedes_and_keeps_the_old_claim(story: Story) -> None:
 
     result = ok(story.cli("claim", "correct", old_id, "--value", '{"years": 12}'))
 
-    match = re.search(r"(C-\d+) sentenced 12 years .*supersedes (C-\d+)", result.stdout)
+    printed = " ".join(result.stdout.split())  # however the terminal wrapped it
+    match = re.search(r"(C-\d+) sentenced 12 years .*supersedes (C-\d+)", printed)
     assert match and match.group(2) == old_id, result.stdout
     new_id = match.group(1)
     after = story.show()

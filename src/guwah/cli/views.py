@@ -13,7 +13,6 @@ from guwah.model.gazetteer import load_gazetteer
 from guwah.model.vocab import VictimStatus
 from guwah.services.query import PersonDetail, archive_stats, find_people, show_person
 
-
 STATUSES = ", ".join(status.value for status in VictimStatus)
 
 

@@ -166,11 +166,40 @@ def _field(
     return ViewField(name, values[0], values[1:])
 
 
+# Where events stand in the course of a detention: an undated event of a later stage
+# (a sentence, a release) must have come after a dated event of an earlier one.
+_STAGE = {
+    ClaimKind.DETAINED: 1,
+    ClaimKind.TRANSFERRED: 1,
+    ClaimKind.DISAPPEARED: 1,
+    ClaimKind.SENTENCED: 2,
+    ClaimKind.FORCED_LABOUR: 2,
+    ClaimKind.RELEASED: 3,
+    ClaimKind.SURVEILLED: 3,
+    ClaimKind.FLED: 4,
+    ClaimKind.DIED: 5,
+}
+
+
+def _current_event(events: list[Claim]) -> Claim | None:
+    """The event that decides the status: the latest dated one, unless an undated event
+    belongs to a later stage (a sentence given without a date, after a dated detention)."""
+    dated = [c for c in events if c.date]
+    undated = [c for c in events if not c.date]
+    current = _latest(dated)
+    later = [
+        c for c in undated if current is None or _STAGE.get(c.kind, 0) > _STAGE.get(current.kind, 0)
+    ]
+    if later:
+        current = max(later, key=lambda c: (_STAGE.get(c.kind, 0), c.id))
+    return current
+
+
 def _status_field(accepted: list[Claim], sources: Testifiers) -> ViewField | None:
     events = [c for c in accepted if c.kind in STATUS_OF_EVENT]
     if not events:
         return None
-    latest = _latest(events)
+    latest = _current_event(events)
     groups: dict[str, list[Claim]] = {}
     for claim in events:
         groups.setdefault(STATUS_OF_EVENT[claim.kind].value, []).append(claim)

@@ -28,16 +28,17 @@ from guwah.services.drafts import (
     DraftPerson,
     DraftSource,
     enum_value,
-    make_claim,
-    make_name,
 )
-from guwah.services.restore import restore_jsonl
+from guwah.services.parallel import helper_processes, map_ordered
+from guwah.services.restore import is_full_form_line, restore_jsonl
 from guwah.services.rows import row_to_drafts
+from guwah.services.shortform import parse_short_form_chunk
 from guwah.services.writing import Batch, write_batch
 from guwah.store import writer
 
 BATCH_ROWS = 2000
 MAX_LINE = 10 * 1024 * 1024
+PARALLEL_BYTES = 8 * 1024 * 1024  # below this, starting a helper process costs more
 Progress = Callable[[int], None]
 
 
@@ -219,58 +220,33 @@ def _import_jsonl(
 def _short_form_batches(
     path: Path, name: str, rejects: _Rejects, report: ImportReport
 ) -> Iterator[tuple[list[DraftPerson], list[DraftClaim]]]:
-    """Person lines without an id (hand-written or generated), with inline claims."""
-    gazetteer = load_gazetteer()
-    persons: list[DraftPerson] = []
-    claims: list[DraftClaim] = []
-    for number, line in _jsonl_lines(path):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # reported by the restore pass
-        if not isinstance(record, dict) or record.get("type") != "person" or record.get("id"):
-            continue
-        report.rows += 1
-        try:
-            person, person_claims = _short_person(record, f"line{number}", name, gazetteer)
-        except InvalidInput as exc:
-            rejects.add(number, str(exc), line.rstrip("\n"))
-            continue
-        persons.append(person)
-        claims.extend(person_claims)
-        if len(persons) >= BATCH_ROWS:
-            yield persons, claims
-            persons, claims = [], []
-    if persons:
-        yield persons, claims
+    """Person lines without an id (hand-written or generated), with inline claims.
 
-
-def _short_person(
-    record: dict[str, Any], ref: str, name: str, gazetteer: Any
-) -> tuple[DraftPerson, list[DraftClaim]]:
-    from guwah.model.vocab import ClaimStatus, PersonKind
-
-    names = [make_name(n) for n in record.get("names") or []]
-    if not names:
-        raise InvalidInput("a person needs at least one name")
-    refs = [
-        (str(r["namespace"]), str(r["ref"]))
-        for r in record.get("external_refs") or []
-        if isinstance(r, dict) and r.get("namespace") and r.get("ref")
-    ]
-    person = DraftPerson(
-        ref=ref,
-        kinds=[enum_value(PersonKind, k, "person kind") for k in record.get("kinds") or ["victim"]],
-        sensitivity=enum_value(Sensitivity, record.get("sensitivity") or "internal", "sensitivity"),
-        names=names,
-        external_refs=refs or [(name, ref)],
+    Large files are parsed in a helper process while this one writes (services/parallel).
+    """
+    chunks = _chunked(
+        ((n, line) for n, line in _jsonl_lines(path) if not is_full_form_line(line)), BATCH_ROWS
     )
-    claims = []
-    for raw in record.get("claims") or []:
-        if not isinstance(raw, dict):
-            raise InvalidInput("a claim must be an object")
-        claims.append(make_claim(raw, gazetteer, ClaimStatus.ACCEPTED, ref))
-    return person, claims
+    size = path.stat().st_size
+    workers = helper_processes() if size > PARALLEL_BYTES else 0
+    jobs = ((name, chunk) for chunk in chunks)
+    for parsed in map_ordered(parse_short_form_chunk, jobs, workers):
+        report.rows += parsed.rows
+        for number, reason, raw in parsed.rejects:
+            rejects.add(number, reason, raw)
+        if parsed.persons:
+            yield parsed.persons, parsed.claims
+
+
+def _chunked(items: Iterator[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
+    chunk: list[tuple[int, str]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def write_rejects_header(out: IO[str]) -> None:

@@ -9,6 +9,7 @@ as it is, so importing the same export twice adds nothing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,8 @@ def restore_jsonl(
     evidence = _NewRows(buffer, tables.evidence_files)
     restored_people: list[int] = []
     for number, line in lines(path):
+        if not is_full_form_line(line):
+            continue  # a short-form person line: services/shortform.py reads it
         record = _parse(number, line, reject)
         if record is None or (not record.get("id") and record.get("type") != "place"):
             continue
@@ -135,6 +138,8 @@ def restore_jsonl(
     buffer.flush()
     restored = set(restored_people)
     for number, line in lines(path):
+        if not is_full_form_line(line):
+            continue
         record = _parse(number, line, None)
         if not record or record.get("type") != "person" or not record.get("id"):
             continue
@@ -150,6 +155,16 @@ def restore_jsonl(
         ids.bump_to_at_least(conn, kind)
     refresh(conn, sorted(restored | claims.people))
     return {k: v for k, v in counts.items() if v}
+
+
+_PLACE_LINE = re.compile(r'"type"\s*:\s*"place"')
+
+
+def is_full_form_line(line: str) -> bool:
+    """Whether a line is an exported record (it has an id, or is a place) rather than a
+    short-form person. Decided without parsing: a JSON string cannot hold an unescaped
+    quote, so the key ``"id"`` cannot appear inside a value."""
+    return '"id"' in line or _PLACE_LINE.search(line) is not None
 
 
 def _exists(conn: Connection, table: Table, number: int) -> bool:
