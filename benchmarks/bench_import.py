@@ -32,6 +32,7 @@ import os
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -337,6 +338,7 @@ def summarise(results: list[Result]) -> dict[str, float]:
         "people_s": statistics.median(r["people"] / r["seconds"] for r in results),
         "claims_s": statistics.median(r["claims"] / r["seconds"] for r in results),
         "seconds": median_of(results, "seconds"),
+        "cpu": median_of(results, "cpu_seconds"),
         "peak_mb": median_of(results, "peak_mb"),
         "size_1k": median_of(results, "size") / MB / (people / 1000),
         "size": median_of(results, "size"),
@@ -348,8 +350,8 @@ def print_report(n: int, runs: int, by_variant: dict[str, list[Result]]) -> None
     summary = {name: summarise(results) for name, results in by_variant.items()}
     g = summary["guwah"]
     header = (
-        f"{'what':<34}| {'people/s':>9} | {'claims/s':>9} | {'import s':>8} | {'peak MB':>8} "
-        f"| {'size per 1k people':>18}"
+        f"{'what':<34}| {'people/s':>9} | {'claims/s':>9} | {'import s':>8} | {'CPU s':>7} "
+        f"| {'peak MB':>8} | {'size per 1k people':>18}"
     )
     print()
     print(f"import of {n:,} people ({g['claims']:,.0f} claims); median of {runs} run(s)")
@@ -359,34 +361,63 @@ def print_report(n: int, runs: int, by_variant: dict[str, list[Result]]) -> None
         s = summary[name]
         print(
             f"{LABELS[name]:<34}| {s['people_s']:>9,.0f} | {s['claims_s']:>9,.0f} | "
-            f"{s['seconds']:>8.2f} | {s['peak_mb']:>8.1f} | {s['size_1k']:>15.3f} MB"
+            f"{s['seconds']:>8.2f} | {s['cpu']:>7.2f} | {s['peak_mb']:>8.1f} | "
+            f"{s['size_1k']:>15.3f} MB"
         )
     for base in VARIANTS[1:]:
         b = summary[base]
         print(
             f"{'ratio guwah / ' + base:<34}| {g['people_s'] / b['people_s']:>8.3f}x | "
             f"{g['claims_s'] / b['claims_s']:>8.3f}x | {g['seconds'] / b['seconds']:>7.2f}x | "
-            f"{g['peak_mb'] / b['peak_mb']:>7.2f}x | {g['size_1k'] / b['size_1k']:>17.2f}x"
+            f"{g['cpu'] / b['cpu']:>6.2f}x | {g['peak_mb'] / b['peak_mb']:>7.2f}x | "
+            f"{g['size_1k'] / b['size_1k']:>17.2f}x"
         )
+    print(
+        "import s: wall time of the import alone; CPU s: user + system of the importing "
+        "process and its helpers; peak MB: summed RSS of the process and its helpers "
+        "(sampled every 50 ms; at least the process's own VmHWM); MB = 10^6 bytes"
+    )
     print()
     guwah_runs = by_variant["guwah"]
-    rates = ", ".join(f"{r['people'] / r['seconds']:,.0f}" for r in guwah_runs)
-    print(f"guwah people/s per run: {rates}")
+    for name in VARIANTS:
+        rates = ", ".join(f"{r['people'] / r['seconds']:,.0f}" for r in by_variant[name])
+        print(f"{name} people/s per run: {rates}")
     print(
-        f"guwah child: {median_of(guwah_runs, 'start_rss_mb'):.1f} MB resident at start, "
-        f"{median_of(guwah_runs, 'imported_rss_mb'):.1f} MB after importing guwah; "
-        f"init_archive {median_of(guwah_runs, 'init_seconds'):.2f} s (not timed); "
-        f"empty archive {g['empty'] / MB:.3f} MB, full {g['size'] / MB:.1f} MB"
+        f"guwah memory: own VmHWM {median_of(guwah_runs, 'own_peak_mb'):.1f} MB, largest helper "
+        f"process {median_of(guwah_runs, 'helpers_peak_mb'):.1f} MB (ru_maxrss), process tree "
+        f"{median_of(guwah_runs, 'tree_peak_mb'):.1f} MB; resident at start "
+        f"{median_of(guwah_runs, 'start_rss_mb'):.1f} MB, after importing guwah "
+        f"{median_of(guwah_runs, 'imported_rss_mb'):.1f} MB"
     )
-    base_rates = ", ".join(f"{r['people'] / r['seconds']:,.0f}" for r in by_variant["baseline"])
-    print(f"baseline people/s per run: {base_rates}")
+    print(
+        f"guwah archive: init_archive {median_of(guwah_runs, 'init_seconds'):.2f} s (not "
+        f"timed); empty {g['empty'] / MB:.3f} MB, full {g['size'] / MB:.1f} MB"
+    )
     rate_ok = "ok" if g["people_s"] >= TARGET_PEOPLE_PER_S else "BELOW TARGET"
     peak_ok = "ok" if g["peak_mb"] < TARGET_PEAK_MB else "ABOVE TARGET"
     print(
         f"target: >= {TARGET_PEOPLE_PER_S:,} people/s and < {TARGET_PEAK_MB:,.0f} MB peak "
-        f"(at 1,000,000 people) -> guwah {g['people_s']:,.0f} people/s: {rate_ok}; "
+        f"(at 1,000,000 people) -> guwah here {g['people_s']:,.0f} people/s: {rate_ok}; "
         f"{g['peak_mb']:,.1f} MB: {peak_ok}"
     )
+
+
+def code_version() -> str:
+    """Which guwah was measured: the commit, and a hash of the sources as they are now."""
+    import guwah
+
+    src = Path(guwah.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(src.rglob("*.py")):
+        digest.update(str(path.relative_to(src)).encode() + b"\0" + path.read_bytes())
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(src), "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, timeout=10, check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return f"guwah {guwah.__version__}, commit {commit or '?'}, sources {digest.hexdigest()[:12]}"
 
 
 def print_profile(path: Path, top: int) -> None:
@@ -423,9 +454,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--top", type=int, default=15, help="functions to print with --profile")
     parser.add_argument(
+        "--import-workers", metavar="N",
+        help="set GUWAH_IMPORT_WORKERS for the guwah runs (default: guwah decides; the "
+        "--profile run uses 0 unless this is given, so that all the work is profiled)",
+    )
+    parser.add_argument(
         "--smoke", action="store_true", help=f"a quick check: {SMOKE_PEOPLE:,} people, one run"
     )
     args = parser.parse_args(argv)
+    if args.import_workers is not None and not args.import_workers.isdigit():
+        parser.error("--import-workers must be a whole number")
     if args.smoke:
         args.people, args.runs = SMOKE_PEOPLE, 1
     if args.people < 1 or args.runs < 1:
@@ -443,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from guwah.synthetic import write_jsonl
 
+        print(code_version())
         started = time.perf_counter()
         write_jsonl(jsonl, args.people, seed=args.seed)
         print(
@@ -456,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
                 db = workdir / f"run-{name}.db"
                 remove_db(db)
                 if name == "guwah":
-                    result = in_child(run_guwah, str(jsonl), str(db), None)
+                    result = in_child(run_guwah, str(jsonl), str(db), None, args.import_workers)
                 else:
                     result = in_child(run_baseline, str(jsonl), str(db), name != "baseline")
                 by_variant[name].append(result)
@@ -475,9 +514,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile:
             db = workdir / "run-profile.db"
             remove_db(db)
-            result = in_child(run_guwah, str(jsonl), str(db), str(args.profile))
+            workers = args.import_workers or "0"
+            result = in_child(run_guwah, str(jsonl), str(db), str(args.profile), workers)
             remove_db(db)
-            print(f"\nprofiled run: {result['seconds']:.2f} s under cProfile")
+            print(
+                f"\nprofiled run (GUWAH_IMPORT_WORKERS={workers}): {result['seconds']:.2f} s "
+                "under cProfile"
+            )
             print_profile(args.profile, args.top)
     finally:
         if not args.keep:

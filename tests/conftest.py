@@ -147,9 +147,61 @@ def second_cli(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def demo_templates() -> Iterator[dict[str, str]]:
+    """The demo archive of each backend, built once per session (and worker) by
+    ``demo_cli`` and copied for every test: a file copy, or a PostgreSQL template."""
+    built: dict[str, str] = {}
+    yield built
+    if "postgres" in built:
+        admin = _admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{built["postgres"]}"'))
+        admin.dispose()
+
+
+def _build_demo(backend: str, folder: Path) -> str:
+    from guwah.services.demo import load_demo
+
+    if backend == "sqlite":
+        location = template = str(folder / "demo.db")
+    else:
+        template = "guwah_demo_" + secrets.token_hex(6)
+        admin = _admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{template}"'))
+        admin.dispose()
+        assert PG_URL is not None
+        location = make_url(PG_URL).set(database=template).render_as_string(hide_password=False)
+    archive = init_archive(location, PASSPHRASE if backend == "sqlite" else None, "tester")
+    try:
+        load_demo(archive)
+    finally:
+        archive.close()
+    return template
+
+
 @pytest.fixture
-def demo_cli(cli: Cli) -> Cli:
-    """The command line over the demo archive: every sample case and both sample lists."""
-    result = cli("demo")
-    assert result.exit_code == 0, result.stderr
+def demo_cli(
+    backend: str,
+    cli: Cli,
+    demo_templates: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Cli:
+    """The command line over a fresh copy of the demo archive: every sample case and both
+    sample lists, as ``guwah demo`` builds it."""
+    if backend not in demo_templates:
+        demo_templates[backend] = _build_demo(backend, tmp_path_factory.mktemp("demo"))
+    template = demo_templates[backend]
+    if backend == "sqlite":
+        import shutil
+
+        shutil.copyfile(template, cli.location)
+        return cli
+    name = make_url(cli.location).database
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
     return cli

@@ -237,3 +237,16 @@ def test_unreadable_testimony_files_are_one_line(cli_archive: Cli, tmp_path: Pat
     assert "mapping" in error_line(cli_archive("add", str(scalar)))
     assert "no such file" in error_line(cli_archive("add", str(tmp_path / "missing.yaml")))
     assert stats(cli_archive)["sources"] == 0
+
+
+def test_demo_builds_the_sample_archive_once(cli: Cli, backend: str) -> None:
+    result = ok(cli("demo"))
+
+    assert "60 testimony and article files" in " ".join(result.stdout.split())
+    counts = stats(cli)
+    assert counts["sources"] == len(CASES) + 2  # and the two sample lists
+    assert json_of(cli, "search", "Tohti")
+    assert "already" in error_line(cli("demo"))
+    if backend == "sqlite":
+        ok(cli("demo", "--fresh"))
+        assert stats(cli) == counts

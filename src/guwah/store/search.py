@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy import Connection, delete, select, text
 from sqlalchemy.sql import Select
 
 from guwah.store import tables
 from guwah.store.dialect import is_postgres
+from guwah.store.writer import insert_rows
 
 MAX_LIMIT = 500
 _TOKEN = re.compile(r"[\w\u0600-\u06FF]+", re.UNICODE)
@@ -80,7 +81,7 @@ def write_summaries(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     table = tables.person_summary
     ids = [r["person_id"] for r in rows]
     conn.execute(delete(table).where(table.c.person_id.in_(ids)))
-    conn.execute(insert(table), list(rows))
+    insert_rows(conn, table, rows)
 
 
 def search(

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy.sql.dml import Insert
 
 from guwah.store import tables
 from guwah.store.dialect import insert_ignore, max_bind_rows
@@ -47,10 +48,14 @@ def _chunks(rows: Sequence[Row], size: int) -> Iterable[Sequence[Row]]:
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
     """Bulk insert. The statement is compiled once and the rows go to the driver's
     executemany as they are (all rows must have the same keys)."""
+    _executemany(conn, insert(table), rows)
+
+
+def _executemany(conn: Connection, statement: Insert, rows: Sequence[Row]) -> None:
     if not rows:
         return
     keys = list(rows[0])
-    compiled = insert(table).compile(dialect=conn.dialect, column_keys=keys)
+    compiled = statement.compile(dialect=conn.dialect, column_keys=keys)
     if compiled.positional:
         order = compiled.positiontup or []
         params: list[Any] = [tuple(row[k] for k in order) for row in rows]
@@ -60,8 +65,8 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
 
 
 def insert_rows_ignoring(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
-    if rows:
-        conn.execute(insert_ignore(conn.engine, table), list(rows))
+    """Bulk insert that skips rows whose unique keys already exist."""
+    _executemany(conn, insert_ignore(conn.engine, table), rows)
 
 
 def existing_fingerprints(conn: Connection, fingerprints: Sequence[str]) -> set[str]:
