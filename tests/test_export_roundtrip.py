@@ -206,3 +206,34 @@ def test_export_options_and_paths_are_checked(cli_archive: Cli, tmp_path: Path) 
     line = error_line(cli_archive("export", "-o", str(tmp_path)))
     assert "directory" in line
     assert not (tmp_path / "missing").exists()
+
+
+def test_an_export_of_another_archive_is_refused_where_ids_collide(
+    cli_archive: Cli, second_cli: Cli, tmp_path: Path
+) -> None:
+    """Restoring archive A's export into a different, non-empty archive B would attach
+    A's claims to B's people with the same ids: it is refused and nothing is written."""
+    case = tmp_path / "a.yaml"
+    case.write_text(
+        "source: {kind: news_article, title: A}\n"
+        "persons: [{ref: v, names: [Ayjan Tursun]}]\n"
+        "claims: [{subject: v, kind: detained, date: '2018'}]\n",
+        encoding="utf-8",
+    )
+    assert cli_archive("add", str(case)).exit_code == 0
+    export_file = tmp_path / "a.jsonl"
+    assert cli_archive("export", "-o", str(export_file)).exit_code == 0
+
+    assert second_cli("init").exit_code == 0
+    other = tmp_path / "b.yaml"
+    other.write_text(
+        "source: {kind: news_article, title: B}\n"
+        "persons: [{ref: v, names: [Berik Serik]}]\n",
+        encoding="utf-8",
+    )
+    assert second_cli("add", str(other)).exit_code == 0
+    before = second_cli("stats", "--json").stdout
+    result = second_cli("import", str(export_file))
+    assert result.exit_code == 1
+    assert "already used in this archive" in result.stderr
+    assert second_cli("stats", "--json").stdout == before

@@ -65,11 +65,23 @@ class _NewRows:
 
     def flush(self) -> None:
         existing = writer.existing_ids(self.buffer.conn, self.table, list(self.pending))
+        if self.table is tables.claims and existing:
+            self._check_same(existing)
         new = [row for number, row in self.pending.items() if number not in existing]
         self.pending = {}
         self.buffer.add(self.table, new)
         self.count += len(new)
         self.people.update(row["person_id"] for row in new if row.get("person_id"))
+
+    def _check_same(self, existing: set[int]) -> None:
+        column = tables.claims.c
+        query = select(column.id, column.fingerprint).where(column.id.in_(sorted(existing)))
+        for number, fingerprint in self.buffer.conn.execute(query):
+            if self.pending[number]["fingerprint"] != fingerprint:
+                raise InvalidInput(
+                    f"claim id {number} is already used in this archive by a different claim: "
+                    "restore an export only into a new archive or into the archive it came from"
+                )
 
 
 def restore_jsonl(
@@ -102,14 +114,15 @@ def restore_jsonl(
                 known["place"].add(row["code"])
                 buffer.add(tables.places, [row])
             elif kind == "person":
-                person, _names, _refs = jsonl.person_rows(record)
-                if _exists(conn, tables.persons, person["id"]):
+                person, names, _refs = jsonl.person_rows(record)
+                texts = [n["text"] for n in names]
+                if _exists(conn, tables.persons, person["id"], person, texts):
                     continue
                 buffer.add(tables.persons, [person])
                 restored_people.append(person["id"])
             elif kind == "source":
                 source, subjects = jsonl.source_rows(record)
-                if _exists(conn, tables.sources, source["id"]):
+                if _exists(conn, tables.sources, source["id"], source):
                     continue
                 buffer.add(tables.sources, [source])
                 buffer.add(tables.source_subjects, subjects)
@@ -117,7 +130,7 @@ def restore_jsonl(
                 claims.add(jsonl.claim_row(record))
             elif kind == "case":
                 case, actions = jsonl.case_rows(record)
-                if _exists(conn, tables.cases, case["id"]):
+                if _exists(conn, tables.cases, case["id"], case):
                     continue
                 buffer.add(tables.cases, [case])
                 buffer.add(tables.case_actions, actions)
@@ -167,8 +180,36 @@ def is_full_form_line(line: str) -> bool:
     return '"id"' in line or _PLACE_LINE.search(line) is not None
 
 
-def _exists(conn: Connection, table: Table, number: int) -> bool:
-    return bool(writer.existing_ids(conn, table, [number]))
+_IDENTITY = {
+    "persons": ("created_at", "created_by"),
+    "sources": ("created_at", "title"),
+    "cases": ("created_at", "person_id"),
+}
+
+
+def _exists(
+    conn: Connection, table: Table, number: int, row: dict[str, Any], names: list[str] | None = None
+) -> bool:
+    """Whether the record is already here; an id held by a different record is an error
+    (the export comes from another archive: restoring it would mix people up)."""
+    columns = [table.c[name] for name in _IDENTITY[table.name]]
+    found = conn.execute(select(*columns).where(table.c.id == number)).first()
+    if found is None:
+        return False
+    same = all(getattr(found, name) == row[name] for name in _IDENTITY[table.name])
+    if same and names is not None:
+        held = set(
+            conn.execute(
+                select(tables.names.c.text).where(tables.names.c.person_id == number)
+            ).scalars()
+        )
+        same = not held or not names or bool(held & set(names))
+    if not same:
+        raise InvalidInput(
+            f"id {number} is already used in this archive by a different record: restore an "
+            "export only into a new archive or into the archive it came from"
+        )
+    return True
 
 
 def _parse(number: int, line: str, reject: Reject | None) -> dict[str, Any] | None:
