@@ -20,6 +20,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	@mkdir -p $(dir $(DEMO_DB))
 	GUWAH_PASSPHRASE="$${GUWAH_PASSPHRASE:-$$GUWAH_DEMO_PASSPHRASE}" $(BIN)/guwah demo --db $(DEMO_DB) --fresh
+	@if [ -z "$$GUWAH_PASSPHRASE" ]; then \
+	  echo; echo "The demo archive's passphrase (demo data only):"; \
+	  echo "  export GUWAH_PASSPHRASE=$$GUWAH_DEMO_PASSPHRASE"; fi
 
 ## The whole test suite on SQLCipher, and on PostgreSQL too when GUWAH_TEST_DATABASE_URL is set.
 test: $(STAMP)

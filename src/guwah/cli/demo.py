@@ -37,7 +37,7 @@ def demo(
                 archive, step=lambda name: bar.update(task, advance=1, description=name)
             )
         stats = archive_stats(archive)
-        sample = find_people(archive, "Ilham", limit=1) or find_people(archive, None, limit=1)
+        sample = find_people(archive, "Ilham Tohti", limit=1) or find_people(archive, None, limit=1)
     finally:
         archive.close()
     kind = "PostgreSQL" if "://" in loc else "encrypted with SQLCipher"
@@ -51,7 +51,7 @@ def demo(
     console.print(f"  victims by status: {status}")
     example = sample[0]["id"] if sample else "P-000001"
     db_arg = f" --db {describe_location(loc)}"
-    console.print("\nTry (the passphrase is in GUWAH_PASSPHRASE, or you will be asked):")
+    console.print("\nTry:")
     for line in (
         f"guwah search Tohti{db_arg}",
         f"guwah search --status sentenced --ethnicity Kazakh{db_arg}",
