@@ -308,23 +308,25 @@ def print_report(people: int, per_kind: int, timings: dict[str, Timings]) -> Non
     )
 
 
-def print_text_breakdown(queries: list[Query], timings: dict[str, Timings]) -> None:
-    """The text queries by script and frequency: common prefixes are the slow ones."""
-    text = [q for q in queries if q.kind == "text"]
+def print_breakdown(kind: str, queries: list[Query], timings: dict[str, Timings]) -> None:
+    """One kind of query by its label (token script/frequency, place): where the time goes."""
+    mine = [q for q in queries if q.kind == kind]
     groups: dict[str, list[int]] = {}
-    for i, query in enumerate(text):
+    for i, query in enumerate(mine):
         groups.setdefault(query.label, []).append(i)
+    t = timings[kind]
     print()
-    print("text queries by token script/frequency: n, guwah p50 / p95 / max ms, "
-          "simple p50 ms, mean hits; example tokens")
-    t = timings["text"]
+    print(f"{kind} by {'token script/frequency' if kind.startswith('text') else 'value'}: "
+          "n, guwah p50 / p95 / max ms, same SQL p50, simple p50, mean hits[, tokens]")
     for label, indices in sorted(groups.items()):
         g = percentiles([t.guwah[i] for i in indices])
+        same = statistics.median(t.same[i] for i in indices)
         simple = statistics.median(t.simple[i] for i in indices)
         hits = statistics.mean(t.hits_guwah[i] for i in indices)
-        tokens = sorted({text[i].guwah["text"] for i in indices})[:4]
-        print(f"  {label:<12} {len(indices):>4}  {_triple(g):>23}  {simple:>8.3f}  {hits:>5.1f}  "
-              f"{', '.join(tokens)}")
+        tokens = sorted({str(mine[i].guwah["text"]) for i in indices})[:4]
+        example = ", ".join(tokens) if kind.startswith("text") else ""
+        print(f"  {label:<22} {len(indices):>4}  {_triple(g):>23}  {same:>8.2f}  {simple:>8.3f}  "
+              f"{hits:>5.1f}  {example}".rstrip())
 
 
 def _triple(values: tuple[float, float, float]) -> str:
@@ -389,7 +391,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             archive.close()
         print_report(people, args.queries, timings)
-        print_text_breakdown(queries, timings)
+        for kind in ("text", "place", "all filters"):
+            print_breakdown(kind, queries, timings)
         example = next(q for q in queries if q.kind == "text + status")
         print(f"\nguwah's SQL for text + status:\n  {' '.join(example.same_sql.split())}")
         example = next(q for q in queries if q.kind == "all filters")

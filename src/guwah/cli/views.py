@@ -175,9 +175,7 @@ def show(
 
 def search_(
     text: str = typer.Argument("", help="Words to find in names, places and claims (any script)."),
-    status: str | None = typer.Option(
-        None, help=f"Filter by derived status ({STATUSES})."
-    ),
+    status: str | None = typer.Option(None, help=f"Filter by derived status ({STATUSES})."),
     ethnicity: str | None = typer.Option(
         None, help="Filter by ethnicity (Uyghur, Kazakh, Kyrgyz...)."
     ),

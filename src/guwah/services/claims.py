@@ -92,7 +92,7 @@ def correct(
             "recorded_at": now_text(),
         }
         row["fingerprint"] = writer.claim_fingerprint(row)
-        if writer.existing_fingerprints(conn, [row["fingerprint"]]):
+        if writer.existing_fingerprints(conn, [(row["person_id"], row["fingerprint"])]):
             raise InvalidInput("this correction has already been recorded")
         row["id"] = ids.allocate(conn, "claim")
         writer.insert_rows(conn, tables.claims, [row])

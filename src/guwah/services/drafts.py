@@ -7,12 +7,13 @@ through the caller, the file line; nothing is written when there is one.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from guwah.model.claimvalues import check_value
-from guwah.model.dates import normalise_date
+from guwah.model.claimvalues import check_value, describe_value
+from guwah.model.dates import normalise_date, parse_date
 from guwah.model.errors import InvalidInput
 from guwah.model.gazetteer import Gazetteer
 from guwah.model.records import parse_id
@@ -28,6 +29,7 @@ from guwah.model.vocab import (
     SourceKind,
 )
 from guwah.names.script import detect_script, guess_language
+from guwah.store.writer import content_digest
 
 MAX_TEXT = 1_000_000
 
@@ -62,6 +64,29 @@ class DraftClaim:
     place_text: str | None = None
     quote: str | None = None
     related: str | None = None  # a person ref, for relation claims
+    # Derived once, where the draft is made (a helper process during big imports):
+    value_json: str = field(init=False)
+    value_text: str = field(init=False)
+    year_min: int | None = field(init=False)
+    year_max: int | None = field(init=False)
+    content: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.value_json = json.dumps(self.value, ensure_ascii=False, sort_keys=True)
+        self.value_text = describe_value(self.kind, self.value)
+        span = parse_date(self.date) if self.date else None
+        self.year_min = span.year_min if span else None
+        self.year_max = span.year_max if span else None
+        self.content = content_digest(
+            {
+                "kind": self.kind.value,
+                "value_json": self.value_json,
+                "date_edtf": self.date,
+                "place_code": self.place_code,
+                "place_text": self.place_text,
+                "quote": self.quote,
+            }
+        )
 
 
 @dataclass

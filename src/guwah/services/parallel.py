@@ -29,9 +29,7 @@ def helper_processes() -> int:
     return max(0, min(2, (os.cpu_count() or 1) - 1))
 
 
-def map_ordered(
-    function: Callable[[T], R], chunks: Iterable[T], workers: int
-) -> Iterator[R]:
+def map_ordered(function: Callable[[T], R], chunks: Iterable[T], workers: int) -> Iterator[R]:
     """``map(function, chunks)``, run in ``workers`` child processes when > 0."""
     if workers <= 0:
         yield from map(function, chunks)

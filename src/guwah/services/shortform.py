@@ -55,7 +55,12 @@ def short_person(
     record: dict[str, Any], ref: str, list_name: str, gazetteer: Gazetteer
 ) -> tuple[DraftPerson, list[DraftClaim]]:
     unknown = set(record) - {
-        "type", "kinds", "sensitivity", "names", "external_refs", "claims",
+        "type",
+        "kinds",
+        "sensitivity",
+        "names",
+        "external_refs",
+        "claims",
     }
     if unknown:
         raise InvalidInput(f"unknown key {sorted(unknown)[0]!r} in a person line")

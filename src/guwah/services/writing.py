@@ -8,15 +8,12 @@ duplicated; a claim already recorded from the same source is skipped.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
 
-from guwah.model.claimvalues import describe_value
-from guwah.model.dates import parse_date
 from guwah.model.errors import InvalidInput, NotFound
 from guwah.model.records import Claim, ExternalRef, NameForm, Person, format_id, parse_id
 from guwah.model.vocab import ClaimKind, ClaimStatus, PersonKind
@@ -221,23 +218,25 @@ def _write_claims(
     actor: str,
     now: str,
     fresh: set[int],
-) -> tuple[list[dict[str, Any]], int]:
-    """Insert the claims not already recorded; ``fresh`` people have none yet."""
+) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], int]:
+    """Insert the claims not already recorded; ``fresh`` people have none yet.
+    Returns the new rows, each with its claim's value."""
     related = _related_ids(claims, person_ids) - set(person_ids.values())
     missing = related - writer.existing_ids(conn, tables.persons, sorted(related))
     if missing:
         raise NotFound(f"no person {format_id('person', min(missing))} in the archive")
     rows = []
+    values: dict[str, dict[str, Any]] = {}
     for claim in claims:
         row: dict[str, Any] = {
             "person_id": _person_of(claim.subject, person_ids),
             "source_id": source_id,
             "kind": claim.kind.value,
-            "value_json": json.dumps(claim.value, ensure_ascii=False, sort_keys=True),
-            "value_text": _value_text(claim),
+            "value_json": claim.value_json,
+            "value_text": claim.value_text,
             "date_edtf": claim.date,
-            "year_min": None,
-            "year_max": None,
+            "year_min": claim.year_min,
+            "year_max": claim.year_max,
             "place_code": claim.place_code,
             "place_text": claim.place_text,
             "quote": claim.quote,
@@ -247,11 +246,13 @@ def _write_claims(
             "recorded_by": actor,
             "recorded_at": now,
         }
-        _set_years(row)
-        row["fingerprint"] = writer.claim_fingerprint(row)
+        row["fingerprint"] = writer.claim_fingerprint(row, claim.content)
+        values[row["fingerprint"]] = claim.value
         rows.append(row)
     unique = {row["fingerprint"]: row for row in rows}
-    to_check = [fp for fp, row in unique.items() if row["person_id"] not in fresh]
+    to_check = [
+        (row["person_id"], fp) for fp, row in unique.items() if row["person_id"] not in fresh
+    ]
     existing = writer.existing_fingerprints(conn, to_check) if to_check else set()
     new_rows = [row for fp, row in unique.items() if fp not in existing]
     if new_rows:
@@ -259,13 +260,13 @@ def _write_claims(
         for offset, row in enumerate(new_rows):
             row["id"] = first + offset
         writer.insert_rows(conn, tables.claims, new_rows)
-    return new_rows, len(rows) - len(new_rows)
+    return [(row, values[row["fingerprint"]]) for row in new_rows], len(rows) - len(new_rows)
 
 
 def _in_memory(
     created: list[DraftPerson],
     person_ids: dict[str, int],
-    claim_rows: list[dict[str, Any]],
+    claim_rows: list[tuple[dict[str, Any], dict[str, Any]]],
     source_id: int,
     now: str,
     actor: str,
@@ -287,14 +288,16 @@ def _in_memory(
             created_by=actor,
         )
         known[number] = (person, [])
-    for row in claim_rows:
+    for row, value in claim_rows:
         if row["person_id"] in known:
-            known[row["person_id"]][1].append(_claim_of_row(row, source, recorded))
+            known[row["person_id"]][1].append(_claim_of_row(row, value, source, recorded))
     return known
 
 
-def _claim_of_row(row: dict[str, Any], source: str, recorded: dt.datetime) -> Claim:
-    value = json.loads(row["value_json"])
+def _claim_of_row(
+    row: dict[str, Any], value: dict[str, Any], source: str, recorded: dt.datetime
+) -> Claim:
+    value = dict(value)
     if row["related_person_id"] is not None:
         value["person"] = format_id("person", row["related_person_id"])
     return Claim(
@@ -311,16 +314,6 @@ def _claim_of_row(row: dict[str, Any], source: str, recorded: dt.datetime) -> Cl
         recorded_by=row["recorded_by"],
         recorded_at=recorded,
     )
-
-
-def _value_text(claim: DraftClaim) -> str:
-    return describe_value(claim.kind, claim.value)
-
-
-def _set_years(row: dict[str, Any]) -> None:
-    if row["date_edtf"]:
-        rng = parse_date(str(row["date_edtf"]))
-        row["year_min"], row["year_max"] = rng.year_min, rng.year_max
 
 
 def _write_case(conn: Connection, case: DraftCase, person_id: int, actor: str, now: str) -> int:

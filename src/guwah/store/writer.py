@@ -20,24 +20,25 @@ from guwah.store.dialect import insert_ignore, max_bind_rows
 Row = dict[str, Any]
 
 
-_FINGERPRINT_KEYS = (
-    "person_id",
-    "source_id",
-    "kind",
-    "value_json",
-    "related_person_id",
-    "date_edtf",
-    "place_code",
-    "place_text",
-    "quote",
-    "supersedes_id",
-)
+_CONTENT_KEYS = ("kind", "value_json", "date_edtf", "place_code", "place_text", "quote")
+_LINK_KEYS = ("person_id", "source_id", "related_person_id", "supersedes_id")
 
 
-def claim_fingerprint(row: Row) -> str:
-    """Identity of a claim's content: the same fact from the same source is stored once."""
-    encoded = "\x1f".join("\x1e" if row.get(k) is None else str(row[k]) for k in _FINGERPRINT_KEYS)
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:40]
+def _joined(values: Iterable[object]) -> bytes:
+    return "\x1f".join("\x1e" if v is None else str(v) for v in values).encode("utf-8")
+
+
+def content_digest(row: Row) -> str:
+    """Digest of what a claim says (kind, value, date, place, quote), not whose it is."""
+    return hashlib.sha256(_joined(row.get(k) for k in _CONTENT_KEYS)).hexdigest()
+
+
+def claim_fingerprint(row: Row, content: str | None = None) -> str:
+    """Identity of a claim: the same fact about the same person from the same source is
+    stored once. ``content`` is ``content_digest(row)`` when the caller has it already."""
+    links: list[object] = [row.get(k) for k in _LINK_KEYS]
+    links.append(content or content_digest(row))
+    return hashlib.sha256(_joined(links)).hexdigest()[:40]
 
 
 def _chunks(rows: Sequence[Row], size: int) -> Iterable[Sequence[Row]]:
@@ -69,12 +70,16 @@ def insert_rows_ignoring(conn: Connection, table: Table, rows: Sequence[Row]) ->
     _executemany(conn, insert_ignore(conn.engine, table), rows)
 
 
-def existing_fingerprints(conn: Connection, fingerprints: Sequence[str]) -> set[str]:
+def existing_fingerprints(conn: Connection, claims: Sequence[tuple[int, str]]) -> set[str]:
+    """Which of these (person id, fingerprint) claims are already stored."""
     found: set[str] = set()
-    column = tables.claims.c.fingerprint
-    for chunk in _chunks([{"f": f} for f in fingerprints], max_bind_rows(conn.engine, 1)):
-        values = [r["f"] for r in chunk]
-        found.update(conn.execute(select(column).where(column.in_(values))).scalars())
+    wanted = {fingerprint for _person, fingerprint in claims}
+    people = sorted({person for person, _fingerprint in claims})
+    column = tables.claims.c
+    for start in range(0, len(people), 500):
+        chunk = people[start : start + 500]
+        query = select(column.fingerprint).where(column.person_id.in_(chunk))
+        found.update(fp for fp in conn.execute(query).scalars() if fp in wanted)
     return found
 
 

@@ -199,7 +199,7 @@ def upgrade() -> None:
             ["claims.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("fingerprint"),
+        sa.UniqueConstraint("person_id", "fingerprint", name="uq_claims_person_fingerprint"),
     )
     op.create_index("ix_claims_person_kind", "claims", ["person_id", "kind"], unique=False)
     op.create_index(
