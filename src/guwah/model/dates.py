@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from edtf import parse_edtf
@@ -25,6 +25,11 @@ class DateRange:
     edtf: str
     lower: dt.date
     upper: dt.date
+    sort_key: str = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Orders dates by their latest possible day, then earliest.
+        object.__setattr__(self, "sort_key", f"{self.upper.isoformat()}|{self.lower.isoformat()}")
 
     @property
     def year_min(self) -> int:
@@ -33,11 +38,6 @@ class DateRange:
     @property
     def year_max(self) -> int:
         return self.upper.year
-
-    @property
-    def sort_key(self) -> str:
-        """Orders dates by their latest possible day, then earliest."""
-        return f"{self.upper.isoformat()}|{self.lower.isoformat()}"
 
 
 # Exact or qualified (``?`` uncertain, ``~`` approximate, ``%`` both) years, months and

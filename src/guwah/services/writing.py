@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from guwah.model.errors import InvalidInput, NotFound
 from guwah.model.records import Claim, ExternalRef, NameForm, Person, format_id, parse_id
-from guwah.model.vocab import ClaimKind, ClaimStatus, PersonKind
+from guwah.model.vocab import PersonKind
 from guwah.services.drafts import DraftCase, DraftClaim, DraftPerson, DraftSource
 from guwah.services.indexing import refresh
 from guwah.store import ids, tables, writer
@@ -218,15 +218,15 @@ def _write_claims(
     actor: str,
     now: str,
     fresh: set[int],
-) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], int]:
+) -> tuple[list[tuple[dict[str, Any], DraftClaim]], int]:
     """Insert the claims not already recorded; ``fresh`` people have none yet.
-    Returns the new rows, each with its claim's value."""
+    Returns the new rows, each with its draft."""
     related = _related_ids(claims, person_ids) - set(person_ids.values())
     missing = related - writer.existing_ids(conn, tables.persons, sorted(related))
     if missing:
         raise NotFound(f"no person {format_id('person', min(missing))} in the archive")
     rows = []
-    values: dict[str, dict[str, Any]] = {}
+    drafts: dict[str, DraftClaim] = {}
     for claim in claims:
         row: dict[str, Any] = {
             "person_id": _person_of(claim.subject, person_ids),
@@ -247,7 +247,7 @@ def _write_claims(
             "recorded_at": now,
         }
         row["fingerprint"] = writer.claim_fingerprint(row, claim.content)
-        values[row["fingerprint"]] = claim.value
+        drafts[row["fingerprint"]] = claim
         rows.append(row)
     unique = {row["fingerprint"]: row for row in rows}
     to_check = [
@@ -260,13 +260,13 @@ def _write_claims(
         for offset, row in enumerate(new_rows):
             row["id"] = first + offset
         writer.insert_rows(conn, tables.claims, new_rows)
-    return [(row, values[row["fingerprint"]]) for row in new_rows], len(rows) - len(new_rows)
+    return [(row, drafts[row["fingerprint"]]) for row in new_rows], len(rows) - len(new_rows)
 
 
 def _in_memory(
     created: list[DraftPerson],
     person_ids: dict[str, int],
-    claim_rows: list[tuple[dict[str, Any], dict[str, Any]]],
+    claim_rows: list[tuple[dict[str, Any], DraftClaim]],
     source_id: int,
     now: str,
     actor: str,
@@ -288,29 +288,29 @@ def _in_memory(
             created_by=actor,
         )
         known[number] = (person, [])
-    for row, value in claim_rows:
+    for row, claim in claim_rows:
         if row["person_id"] in known:
-            known[row["person_id"]][1].append(_claim_of_row(row, value, source, recorded))
+            known[row["person_id"]][1].append(_claim_of_row(row, claim, source, recorded))
     return known
 
 
 def _claim_of_row(
-    row: dict[str, Any], value: dict[str, Any], source: str, recorded: dt.datetime
+    row: dict[str, Any], draft: DraftClaim, source: str, recorded: dt.datetime
 ) -> Claim:
-    value = dict(value)
+    value = dict(draft.value)
     if row["related_person_id"] is not None:
         value["person"] = format_id("person", row["related_person_id"])
     return Claim(
         id=format_id("claim", row["id"]),
         person_id=format_id("person", row["person_id"]),
         source_id=source,
-        kind=ClaimKind(row["kind"]),
+        kind=draft.kind,
         value=value,
-        status=ClaimStatus(row["status"]),
-        date=row["date_edtf"],
-        place_code=row["place_code"],
-        place_text=row["place_text"],
-        quote=row["quote"],
+        status=draft.status,
+        date=draft.date,
+        place_code=draft.place_code,
+        place_text=draft.place_text,
+        quote=draft.quote,
         recorded_by=row["recorded_by"],
         recorded_at=recorded,
     )
