@@ -428,6 +428,8 @@ def print_profile(path: Path, top: int) -> None:
           "cumulative time (profiling slows the import)")
     stats = pstats.Stats(str(path), stream=sys.stdout)
     stats.sort_stats("cumulative").print_stats(f"{os.sep}guwah{os.sep}", top)
+    print(f"top {top} functions anywhere (guwah, libraries, C) by internal time")
+    stats.sort_stats("tottime").print_stats(top)
 
 
 # --- main ---------------------------------------------------------------------------------

@@ -28,9 +28,11 @@ Figures are p50/p95/max in milliseconds. Nothing is written into the repository.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -211,8 +213,29 @@ def _size(db: Path) -> int:
     )
 
 
+def code_version() -> str:
+    """Which guwah was measured: the commit, and a hash of the sources as they are now."""
+    import guwah
+
+    src = Path(guwah.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(src.rglob("*.py")):
+        digest.update(str(path.relative_to(src)).encode() + b"\0" + path.read_bytes())
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(src), "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, timeout=10, check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return f"guwah {guwah.__version__}, commit {commit or '?'}, sources {digest.hexdigest()[:12]}"
+
+
 def archive_names(archive: Any) -> tuple[int, list[str]]:
     with archive.engine.connect() as conn:
+        cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+        size = f"{-cache / 1024:,.0f} MiB" if cache < 0 else f"{cache:,} pages"
+        print(f"SQLite page cache per connection (PRAGMA cache_size): {size}")
         people = conn.exec_driver_sql("SELECT count(*) FROM persons").scalar_one()
         names = list(conn.exec_driver_sql("SELECT text FROM names ORDER BY id").scalars())
     return people, names
@@ -376,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from guwah.services.query import find_people
 
+        print(code_version())
         archive = build_or_open(args, workdir)
         try:
             people, names = archive_names(archive)

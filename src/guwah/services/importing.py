@@ -35,6 +35,7 @@ from guwah.services.rows import row_to_drafts
 from guwah.services.shortform import parse_short_form_chunk
 from guwah.services.writing import Batch, write_batch
 from guwah.store import writer
+from guwah.store.dialect import refresh_statistics
 
 BATCH_ROWS = 2000
 MAX_LINE = 10 * 1024 * 1024
@@ -112,6 +113,8 @@ def import_file(
                 batches = _table_batches(rows, mapping, name, rejects, report)
                 _write_batches(conn, archive.actor, batches, name, kind, path, report, progress)
         rejects.write()  # inside the transaction: no import without its list of bad rows
+        if report.created + report.claims_added + sum(report.restored.values()) > 1000:
+            refresh_statistics(conn)
     report.rejected = len(rejects.items)
     return report
 

@@ -60,17 +60,18 @@ def find_people(
     limit: int = 20,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
+    prefectures: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     if place:
-        gazetteer = load_gazetteer()
-        found = gazetteer.get(place) or next(iter(gazetteer.lookup(place)), None)
-        if found is None:
-            raise InvalidInput(f"unknown place {place!r} (try a county or prefecture name)")
-        codes = tuple(p.code for p in gazetteer.lookup(place)) or (found.code,)
+        prefectures, codes = _place_filter(place)
     if limit > MAX_LIMIT:
         raise InvalidInput(f"limit is capped at {MAX_LIMIT}")
     filters = SearchFilters(
-        status=status, ethnicity=ethnicity, place_codes=codes, detained_year=year
+        status=status,
+        ethnicity=ethnicity,
+        prefecture_codes=prefectures,
+        place_codes=codes,
+        detained_year=year,
     )
     with archive.engine.connect() as conn:
         rows = search(conn, text, filters, limit, offset)
@@ -87,6 +88,25 @@ def find_people(
         }
         for row in rows
     ]
+
+
+def _place_filter(place: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(prefectures, smaller places) a place name or code stands for. A place inside one
+    of the prefectures is left out: the prefecture filter already covers it."""
+    gazetteer = load_gazetteer()
+    exact = gazetteer.get(place)
+    found = [exact] if exact else gazetteer.lookup(place)
+    if not found:
+        raise InvalidInput(f"unknown place {place!r} (try a county or prefecture name)")
+    prefectures = {p.code for p in found if p.kind.value in ("prefecture", "region")}
+    smaller = set()
+    for item in found:
+        if item.code in prefectures:
+            continue
+        prefecture = gazetteer.prefecture_of(item.code)
+        if prefecture is None or prefecture.code not in prefectures:
+            smaller.add(item.code)
+    return tuple(sorted(prefectures)), tuple(sorted(smaller))
 
 
 def archive_stats(archive: Archive) -> dict[str, Any]:

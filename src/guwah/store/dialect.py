@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, Table, create_engine, event, make_url, text
+from sqlalchemy import URL, Connection, Engine, Table, create_engine, event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.sql.dml import Insert
@@ -95,6 +95,14 @@ def insert_ignore(engine: Engine, table: Table) -> Insert:
     if is_postgres(engine):
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def refresh_statistics(conn: Connection) -> None:
+    """Let the query planner see the new shape of the data after a large write."""
+    if is_postgres(conn.engine):
+        conn.execute(text("ANALYZE person_summary"))
+    else:
+        conn.exec_driver_sql("PRAGMA optimize = 0x10002")  # analyse tables that need it
 
 
 def max_bind_rows(engine: Engine, columns: int) -> int:

@@ -21,6 +21,8 @@ from guwah.store.dialect import is_postgres
 from guwah.store.writer import insert_rows
 
 MAX_LIMIT = 500
+# Ranking by relevance reads every match; above this many, results come in archive order.
+RANKED_MATCHES = 2000
 _TOKEN = re.compile(r"[\w\u0600-\u06FF]+", re.UNICODE)
 
 
@@ -28,7 +30,8 @@ _TOKEN = re.compile(r"[\w\u0600-\u06FF]+", re.UNICODE)
 class SearchFilters:
     status: str | None = None
     ethnicity: str | None = None
-    place_codes: tuple[str, ...] = ()
+    prefecture_codes: tuple[str, ...] = ()  # people whose place lies in one of these
+    place_codes: tuple[str, ...] = ()  # people whose place is one of these
     detained_year: int | None = None
     victims_only: bool = False
     max_sensitivity_rank: int = 2
@@ -105,14 +108,25 @@ def search(
         match = fts5_query(words)
         if match is None:
             return []
-        query = (
-            query.join(text("person_fts"), text("person_fts.rowid = person_summary.person_id"))
-            .where(text("person_fts MATCH :match").bindparams(match=match))
-            .order_by(text("person_fts.rank"), summary.c.person_id)
-        )
+        query = query.join(
+            text("person_fts"), text("person_fts.rowid = person_summary.person_id")
+        ).where(text("person_fts MATCH :match").bindparams(match=match))
+        if _matches_at_most(conn, match, RANKED_MATCHES):
+            query = query.order_by(text("person_fts.rank"), summary.c.person_id)
+        else:  # too many to rank quickly: archive order (the user narrows the search)
+            query = query.order_by(summary.c.person_id)
     else:
         query = query.order_by(summary.c.person_id)
     return list(conn.execute(query.limit(limit).offset(offset)))
+
+
+def _matches_at_most(conn: Connection, match: str, limit: int) -> bool:
+    """Whether at most ``limit`` people match (counting stops just past the limit)."""
+    found = conn.exec_driver_sql(
+        "SELECT count(*) FROM (SELECT rowid FROM person_fts WHERE person_fts MATCH ? LIMIT ?)",
+        (match, limit + 1),
+    ).scalar_one()
+    return int(found) <= limit
 
 
 def _apply_filters(query: Select[Any], filters: SearchFilters) -> Select[Any]:
@@ -121,9 +135,15 @@ def _apply_filters(query: Select[Any], filters: SearchFilters) -> Select[Any]:
         query = query.where(summary.c.status == filters.status)
     if filters.ethnicity:
         query = query.where(summary.c.ethnicity == filters.ethnicity)
-    if filters.place_codes:
-        codes = list(filters.place_codes)
-        query = query.where(summary.c.place_code.in_(codes) | summary.c.prefecture_code.in_(codes))
+    prefectures, places = list(filters.prefecture_codes), list(filters.place_codes)
+    if prefectures and places:
+        query = query.where(
+            summary.c.prefecture_code.in_(prefectures) | summary.c.place_code.in_(places)
+        )
+    elif prefectures:
+        query = query.where(summary.c.prefecture_code.in_(prefectures))
+    elif places:
+        query = query.where(summary.c.place_code.in_(places))
     if filters.detained_year is not None:
         query = query.where(summary.c.detained_year == filters.detained_year)
     if filters.victims_only:

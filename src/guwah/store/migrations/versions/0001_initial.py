@@ -102,18 +102,21 @@ def upgrade() -> None:
         op.f("ix_person_summary_detained_year"), "person_summary", ["detained_year"], unique=False
     )
     op.create_index(
-        op.f("ix_person_summary_ethnicity"), "person_summary", ["ethnicity"], unique=False
-    )
-    op.create_index(
         op.f("ix_person_summary_place_code"), "person_summary", ["place_code"], unique=False
     )
+    op.create_index(op.f("ix_person_summary_status"), "person_summary", ["status"], unique=False)
     op.create_index(
-        op.f("ix_person_summary_prefecture_code"),
+        "ix_person_summary_ethnicity_year",
         "person_summary",
-        ["prefecture_code"],
+        ["ethnicity", "detained_year"],
         unique=False,
     )
-    op.create_index(op.f("ix_person_summary_status"), "person_summary", ["status"], unique=False)
+    op.create_index(
+        "ix_person_summary_prefecture_year",
+        "person_summary",
+        ["prefecture_code", "detained_year"],
+        unique=False,
+    )
     op.create_table(
         "sources",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
