@@ -250,3 +250,13 @@ def test_demo_builds_the_sample_archive_once(cli: Cli, backend: str) -> None:
     if backend == "sqlite":
         ok(cli("demo", "--fresh"))
         assert stats(cli) == counts
+
+
+def test_usage_errors_exit_2_with_a_message_not_a_traceback(cli: Cli) -> None:
+    unknown = cli("frobnicate", db=False)
+    assert unknown.exit_code == 2
+    assert "No such command" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    missing = cli("show", db=False)
+    assert missing.exit_code == 2
+    assert "Missing argument" in missing.stderr

@@ -26,34 +26,24 @@ app.add_typer(claims.app, name="claim")
 
 
 def main() -> None:
+    """Run the command line: user errors become one line on stderr and exit code 1."""
     try:
-        app(standalone_mode=False)
+        app()  # standalone: usage errors print click's message and exit 2
     except GuwahError as exc:
-        err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        _error(str(exc))
         sys.exit(1)
     except OperationalError as exc:
         first = str(exc.orig).splitlines()[0] if exc.orig else "database error"
-        err_console.print(
-            f"[red]error:[/red] the archive could not be used: {first}", soft_wrap=True
-        )
+        _error(f"the archive could not be used: {first}")
         sys.exit(1)
     except OSError as exc:  # a file that cannot be read or written: disk full, permissions
         where = f" {exc.filename}" if exc.filename else ""
-        message = f"[red]error:[/red] cannot use{escape(where)}: {exc.strerror or exc}"
-        err_console.print(message, highlight=False, soft_wrap=True)
+        _error(f"cannot use{where}: {exc.strerror or exc}")
         sys.exit(1)
     except KeyboardInterrupt:
         err_console.print("interrupted; nothing from the unfinished step was written")
         sys.exit(130)
-    except Exception as exc:  # click's usage errors and aborts
-        import click
 
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            err_console.print("aborted")
-            sys.exit(1)
-        raise
+
+def _error(message: str) -> None:
+    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
