@@ -5,7 +5,10 @@
 
 Writes N synthetic people (``guwah.synthetic.write_jsonl``, about five claims each; not
 timed) to a JSONL file, then imports it, each run in a fresh child process so that the
-peak resident memory (VmHWM) is that of the import alone:
+peak memory is that of the import alone: the largest summed RSS of the child and its own
+helper processes (guwah parses in a helper; sampled every 50 ms from outside), never less
+than the child's VmHWM. CPU time (user + system, helpers included) is reported beside
+the wall time, which a shared machine disturbs more.
 
 * guwah: ``init_archive`` (SQLCipher) then ``import_file``; only ``import_file`` is timed.
 * baseline: stdlib ``sqlite3``, unencrypted, a fresh file; the same rows (one persons
@@ -19,8 +22,11 @@ peak resident memory (VmHWM) is that of the import alone:
 
 The three run one after the other, ``--runs`` times (default 3); figures are medians over
 the runs and ratios are of medians, since the machine is shared and noisy. ``--profile``
-writes cProfile statistics of one guwah import and prints the functions of guwah with
-the largest cumulative time. Nothing is written into the repository.
+writes cProfile statistics of one more guwah import (with ``GUWAH_IMPORT_WORKERS=0``
+unless ``--import-workers`` is given, so that all the work is in the profiled process)
+and prints guwah's functions by cumulative time, then all functions by internal time.
+The baselines use SQLite's default page cache (2 MB); guwah sets its own. Nothing is
+written into the repository.
 """
 
 from __future__ import annotations
@@ -169,7 +175,7 @@ _INDEXED_SCHEMA = """
 CREATE UNIQUE INDEX uq_names_person_form ON names (person_id, text, kind, lang);
 CREATE INDEX ix_claims_source_id ON claims (source_id);
 CREATE INDEX ix_claims_related_person_id ON claims (related_person_id);
-CREATE UNIQUE INDEX uq_claims_fingerprint ON claims (fingerprint);
+CREATE UNIQUE INDEX uq_claims_person_fingerprint ON claims (person_id, fingerprint);
 CREATE INDEX ix_claims_person_kind ON claims (person_id, kind);
 CREATE TABLE person_refs (
     namespace VARCHAR(128) NOT NULL, ref VARCHAR(256) NOT NULL,

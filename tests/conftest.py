@@ -11,7 +11,7 @@ import os
 import secrets
 import sys
 from collections.abc import Iterator
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,28 +36,37 @@ def _admin_engine():  # type: ignore[no-untyped-def]
     return create_engine(url, isolation_level="AUTOCOMMIT")
 
 
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    assert PG_URL is not None
+    name = "guwah_t_" + secrets.token_hex(6)
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
 @pytest.fixture
 def db_location(backend: str, tmp_path: Path) -> Iterator[str]:
     """A location where no archive exists yet."""
     if backend == "sqlite":
         yield str(tmp_path / "archive.db")
         return
-    name = "guwah_t_" + secrets.token_hex(6)
-    admin = _admin_engine()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    assert PG_URL is not None
-    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = :name AND pid <> pg_backend_pid()"
-            ),
-            {"name": name},
-        )
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    with fresh_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture
@@ -128,23 +137,8 @@ def second_cli(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         folder.mkdir()
         yield Cli(str(folder / "archive.db"), monkeypatch)
         return
-    name = "guwah_t_" + secrets.token_hex(6)
-    admin = _admin_engine()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    assert PG_URL is not None
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    yield Cli(url, monkeypatch)
-    with admin.connect() as conn:
-        conn.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = :name AND pid <> pg_backend_pid()"
-            ),
-            {"name": name},
-        )
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    with fresh_postgres_database() as url:
+        yield Cli(url, monkeypatch)
 
 
 @pytest.fixture(scope="session")
