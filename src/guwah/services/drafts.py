@@ -7,6 +7,7 @@ through the caller, the file line; nothing is written when there is one.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,7 +17,7 @@ from guwah.model.claimvalues import check_value, describe_value
 from guwah.model.dates import normalise_date, parse_date
 from guwah.model.errors import InvalidInput
 from guwah.model.gazetteer import Gazetteer
-from guwah.model.records import parse_id
+from guwah.model.records import Claim, ExternalRef, NameForm, Person, format_id, parse_id
 from guwah.model.vocab import (
     ActionKind,
     CaseStatus,
@@ -43,6 +44,16 @@ class DraftName:
 
 
 @dataclass
+class Precomputed:
+    """A new person's summary row (without its id) and search text, worked out where the
+    draft was parsed: valid while the person is new and all their claims are in the batch."""
+
+    summary: dict[str, Any]
+    names: str
+    body: str
+
+
+@dataclass
 class DraftPerson:
     ref: str
     existing_id: int | None = None
@@ -51,6 +62,7 @@ class DraftPerson:
     names: list[DraftName] = field(default_factory=list)
     external_refs: list[tuple[str, str]] = field(default_factory=list)
     relation_to_testifier: str | None = None
+    precomputed: Precomputed | None = None
 
 
 @dataclass
@@ -230,3 +242,47 @@ def existing_person_number(raw: object) -> int:
     if number is None:
         raise InvalidInput(f"not a person id: {raw!r} (expected P-000123)")
     return number
+
+
+def person_record(
+    draft: DraftPerson, number: int, source: str, recorded: dt.datetime, actor: str
+) -> Person:
+    """The record a new person's draft becomes once written."""
+    return Person(
+        id=format_id("person", number),
+        kinds=tuple(sorted(set(draft.kinds) or {PersonKind.OTHER}, key=lambda k: k.value)),
+        sensitivity=draft.sensitivity,
+        names=[NameForm(n.text, n.script, n.lang or None, n.kind, source) for n in draft.names],
+        external_refs=[ExternalRef(ns, ref) for ns, ref in draft.external_refs],
+        created_at=recorded,
+        created_by=actor,
+    )
+
+
+def claim_record(
+    draft: DraftClaim,
+    number: int,
+    person: int,
+    source: str,
+    related: int | None,
+    recorded: dt.datetime,
+    actor: str,
+) -> Claim:
+    """The record a claim's draft becomes once written."""
+    value = dict(draft.value)
+    if related is not None:
+        value["person"] = format_id("person", related)
+    return Claim(
+        id=format_id("claim", number),
+        person_id=format_id("person", person),
+        source_id=source,
+        kind=draft.kind,
+        value=value,
+        status=draft.status,
+        date=draft.date,
+        place_code=draft.place_code,
+        place_text=draft.place_text,
+        quote=draft.quote,
+        recorded_by=actor,
+        recorded_at=recorded,
+    )

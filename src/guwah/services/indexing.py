@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,6 +12,13 @@ from guwah.model.gazetteer import Gazetteer, load_gazetteer
 from guwah.model.records import Claim, Person, parse_id
 from guwah.model.view import CurrentView, derive_view
 from guwah.model.vocab import ClaimKind, ClaimStatus, PersonKind
+from guwah.services.drafts import (
+    DraftClaim,
+    DraftPerson,
+    Precomputed,
+    claim_record,
+    person_record,
+)
 from guwah.store import reader
 from guwah.store.search import SearchDoc, write_docs, write_summaries
 
@@ -48,6 +56,32 @@ def refresh(conn: Connection, person_ids: Sequence[int], known: Known | None = N
             docs.append(search_doc(number, person, person_claims, gazetteer))
         write_summaries(conn, summaries)
         write_docs(conn, docs)
+
+
+def write_precomputed(conn: Connection, ready: dict[int, Precomputed]) -> None:
+    """Store summaries and search documents that were worked out with the drafts."""
+    if not ready:
+        return
+    write_summaries(conn, [{**pre.summary, "person_id": n} for n, pre in ready.items()])
+    write_docs(conn, [SearchDoc(n, pre.names, pre.body) for n, pre in ready.items()])
+
+
+def precompute(draft: DraftPerson, claims: list[DraftClaim], gazetteer: Gazetteer) -> Precomputed:
+    """A new person's summary and search text from their drafts (ids are placeholders and
+    all claims come from one source without a testifier: a list being imported)."""
+    recorded = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    person = person_record(draft, 0, "S-000000", recorded, "")
+    records = []
+    seen: set[tuple[str, str | None]] = set()
+    for index, claim in enumerate(claims, start=1):
+        if (claim.content, claim.related) in seen:  # the writer stores the same fact once
+            continue
+        seen.add((claim.content, claim.related))
+        records.append(claim_record(claim, index, 0, "S-000000", None, recorded, ""))
+    view = derive_view(person.names, records, {})
+    summary = summary_row(0, person, view, records, gazetteer)
+    doc = search_doc(0, person, records, gazetteer)
+    return Precomputed(summary, doc.names, doc.body)
 
 
 def summary_row(
@@ -104,7 +138,7 @@ def search_doc(number: int, person: Person, claims: list[Claim], gazetteer: Gaze
         if claim.kind is ClaimKind.ID_NUMBER:
             body.append(str(claim.value.get("text", "")))
             continue
-        body.extend(str(v) for k, v in claim.value.items() if k != "person")
+        body.extend(str(v) for k, v in sorted(claim.value.items()) if k != "person")
         if claim.place_code:
             place = gazetteer.get(claim.place_code)
             if place is not None:

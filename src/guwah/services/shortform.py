@@ -13,6 +13,7 @@ from guwah.model.errors import InvalidInput
 from guwah.model.gazetteer import Gazetteer, load_gazetteer
 from guwah.model.vocab import ClaimStatus, PersonKind, Sensitivity
 from guwah.services.drafts import DraftClaim, DraftPerson, enum_value, make_claim, make_name
+from guwah.services.indexing import precompute
 
 
 @dataclass
@@ -46,6 +47,7 @@ def parse_short_form_chunk(job: tuple[str, list[tuple[int, str]]]) -> ParsedChun
         except InvalidInput as exc:
             out.rejects.append((number, str(exc), line.rstrip("\n")))
             continue
+        person.precomputed = precompute(person, claims, gazetteer)
         out.persons.append(person)
         out.claims.extend(claims)
     return out

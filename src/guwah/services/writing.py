@@ -15,10 +15,16 @@ from typing import Any
 from sqlalchemy import Connection
 
 from guwah.model.errors import InvalidInput, NotFound
-from guwah.model.records import Claim, ExternalRef, NameForm, Person, format_id, parse_id
-from guwah.model.vocab import PersonKind
-from guwah.services.drafts import DraftCase, DraftClaim, DraftPerson, DraftSource
-from guwah.services.indexing import refresh
+from guwah.model.records import Claim, Person, format_id, parse_id
+from guwah.services.drafts import (
+    DraftCase,
+    DraftClaim,
+    DraftPerson,
+    DraftSource,
+    claim_record,
+    person_record,
+)
+from guwah.services.indexing import refresh, write_precomputed
 from guwah.store import ids, tables, writer
 from guwah.store.convert import now_text
 
@@ -94,8 +100,11 @@ def write_batch(conn: Connection, batch: Batch, actor: str) -> WriteResult:
     cases = [_write_case(conn, c, person_ids[c.subject], actor, now) for c in batch.cases]
     touched = set(person_ids.values())
     touched.update(_related_ids(batch.claims, person_ids))
-    known = _in_memory(created, person_ids, added_rows, source_id, now, actor)
-    refresh(conn, sorted(touched), known)
+    ready = {person_ids[p.ref]: p.precomputed for p in created if p.precomputed is not None}
+    write_precomputed(conn, ready)
+    rest = [p for p in created if p.precomputed is None]
+    known = _in_memory(rest, person_ids, added_rows, source_id, now, actor)
+    refresh(conn, sorted(touched - set(ready)), known)
     added = len(added_rows)
     return WriteResult(
         source_id=source_id,
@@ -277,43 +286,20 @@ def _in_memory(
     known: dict[int, tuple[Person, list[Claim]]] = {}
     for draft in created:
         number = person_ids[draft.ref]
-        names = [NameForm(n.text, n.script, n.lang or None, n.kind, source) for n in draft.names]
-        person = Person(
-            id=format_id("person", number),
-            kinds=tuple(sorted(set(draft.kinds) or {PersonKind.OTHER}, key=lambda k: k.value)),
-            sensitivity=draft.sensitivity,
-            names=names,
-            external_refs=[ExternalRef(ns, ref) for ns, ref in draft.external_refs],
-            created_at=recorded,
-            created_by=actor,
-        )
-        known[number] = (person, [])
+        known[number] = (person_record(draft, number, source, recorded, actor), [])
     for row, claim in claim_rows:
         if row["person_id"] in known:
-            known[row["person_id"]][1].append(_claim_of_row(row, claim, source, recorded))
+            record = claim_record(
+                claim,
+                row["id"],
+                row["person_id"],
+                source,
+                row["related_person_id"],
+                recorded,
+                actor,
+            )
+            known[row["person_id"]][1].append(record)
     return known
-
-
-def _claim_of_row(
-    row: dict[str, Any], draft: DraftClaim, source: str, recorded: dt.datetime
-) -> Claim:
-    value = dict(draft.value)
-    if row["related_person_id"] is not None:
-        value["person"] = format_id("person", row["related_person_id"])
-    return Claim(
-        id=format_id("claim", row["id"]),
-        person_id=format_id("person", row["person_id"]),
-        source_id=source,
-        kind=draft.kind,
-        value=value,
-        status=draft.status,
-        date=draft.date,
-        place_code=draft.place_code,
-        place_text=draft.place_text,
-        quote=draft.quote,
-        recorded_by=row["recorded_by"],
-        recorded_at=recorded,
-    )
 
 
 def _write_case(conn: Connection, case: DraftCase, person_id: int, actor: str, now: str) -> int:
