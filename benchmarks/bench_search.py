@@ -16,12 +16,13 @@ an earlier run (``bench_import.py --keep`` leaves one under the same name). Then
 * all filters: the three together.
 
 Beside each query, in the same run and on the same engine, two baselines through the raw
-DB-API cursor of a pooled connection: the very SQL guwah sent (captured in an untimed
-warm-up pass), which shows what the Python layers cost, and the simplest comparable query
-on the raw tables (``SELECT rowid FROM person_fts WHERE person_fts MATCH ? LIMIT 20``,
-``SELECT person_id FROM person_summary WHERE ethnicity = ? LIMIT 20``...), which also
-shows what guwah's query plan costs (ranking, joins, ordering). Queries are interleaved
-(guwah, same SQL, simple) so that the noise of a shared machine falls on all three.
+DB-API cursor of a pooled connection: the very SQL guwah sent, every statement of the call
+(captured in an untimed warm-up pass), which shows what the Python layers cost; and the
+simplest comparable query on the raw tables (``SELECT rowid FROM person_fts WHERE
+person_fts MATCH ? LIMIT 20``, ``SELECT person_id FROM person_summary WHERE ethnicity = ?
+LIMIT 20``...), which also shows what guwah's query plan costs (ranking, joins, ordering).
+Queries are interleaved (guwah, same SQL, simple) so that the noise of a shared machine
+falls on all three.
 Figures are p50/p95/max in milliseconds. Nothing is written into the repository.
 """
 
@@ -85,8 +86,7 @@ class Query:
     guwah: dict[str, Any]  # keyword arguments of find_people (text included)
     simple_sql: str
     simple_params: tuple[Any, ...]
-    same_sql: str = ""  # captured from guwah
-    same_params: Any = ()
+    same: list[tuple[str, Any]] = field(default_factory=list)  # every statement guwah sent
 
 
 @dataclass
@@ -245,7 +245,8 @@ def archive_names(archive: Any) -> tuple[int, list[str]]:
 
 
 def capture_sql(archive: Any, queries: list[Query], find: Callable[..., Any]) -> None:
-    """Run every query once through guwah (untimed, warming the cache); keep its SQL."""
+    """Run every query once through guwah (untimed, warming the cache); keep its SQL,
+    every statement of the call (a text search may count its matches first)."""
     from sqlalchemy import event
 
     seen: list[tuple[str, Any]] = []
@@ -258,7 +259,7 @@ def capture_sql(archive: Any, queries: list[Query], find: Callable[..., Any]) ->
         for query in queries:
             seen.clear()
             find(archive, limit=LIMIT, **query.guwah)
-            query.same_sql, query.same_params = seen[-1]
+            query.same = list(seen)
     finally:
         event.remove(archive.engine, "before_cursor_execute", listen)
 
@@ -270,7 +271,8 @@ def run_queries(archive: Any, queries: list[Query], find: Callable[..., Any]) ->
     try:
         cursor = raw.cursor()
         for query in queries:  # untimed warm-up of this connection
-            cursor.execute(query.same_sql, query.same_params).fetchall()
+            for sql, params in query.same:
+                cursor.execute(sql, params).fetchall()
             cursor.execute(query.simple_sql, query.simple_params).fetchall()
         for query in queries:
             t = timings[query.kind]
@@ -278,7 +280,8 @@ def run_queries(archive: Any, queries: list[Query], find: Callable[..., Any]) ->
             found = find(archive, limit=LIMIT, **query.guwah)
             t.guwah.append((clock() - start) / 1e6)
             start = clock()
-            cursor.execute(query.same_sql, query.same_params).fetchall()
+            for sql, params in query.same:
+                cursor.execute(sql, params).fetchall()
             t.same.append((clock() - start) / 1e6)
             start = clock()
             rows = cursor.execute(query.simple_sql, query.simple_params).fetchall()
@@ -417,10 +420,12 @@ def main(argv: list[str] | None = None) -> int:
         print_report(people, args.queries, timings)
         for kind in ("text", "place", "all filters"):
             print_breakdown(kind, queries, timings)
-        example = next(q for q in queries if q.kind == "text + status")
-        print(f"\nguwah's SQL for text + status:\n  {' '.join(example.same_sql.split())}")
-        example = next(q for q in queries if q.kind == "all filters")
-        print(f"guwah's SQL for all filters:\n  {' '.join(example.same_sql.split())}")
+        print()
+        for kind in ("text + status", "all filters"):
+            example = next(q for q in queries if q.kind == kind)
+            print(f"guwah's SQL for {kind} ({example.label}), {len(example.same)} statement(s):")
+            for sql, _params in example.same:
+                print(f"  {' '.join(sql.split())}")
     finally:
         if not keep:
             for path in workdir.glob(f"*-{args.people}-s{args.seed}.*"):

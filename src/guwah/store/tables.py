@@ -180,16 +180,22 @@ person_summary = Table(
     Column("display_name", Text, nullable=False),
     Column("is_victim", Boolean, nullable=False),
     Column("status", String(32), nullable=False, index=True),
-    Column("ethnicity", String(64), nullable=True),
+    Column("ethnicity", String(64), nullable=True, index=True),
     Column("gender", String(16), nullable=True),
     Column("birth_year", Integer, nullable=True),
     Column("place_code", String(64), nullable=True, index=True),
-    Column("prefecture_code", String(64), nullable=True),
+    Column("prefecture_code", String(64), nullable=True, index=True),
     Column("detained_year", Integer, nullable=True, index=True),
     Column("sentence_months", Integer, nullable=True),
     Column("n_sources", Integer, nullable=False),
     Column("sensitivity", String(16), nullable=False),
-    # Filters are combined: who (ethnicity) or where (prefecture) with when.
-    Index("ix_person_summary_ethnicity_year", "ethnicity", "detained_year"),
+    # Filters are combined: who (ethnicity), where (prefecture), when. The single-column
+    # indexes above serve one filter in id order (no sort); these serve combinations.
     Index("ix_person_summary_prefecture_year", "prefecture_code", "detained_year"),
+    Index(
+        "ix_person_summary_ethnicity_prefecture_year",
+        "ethnicity",
+        "prefecture_code",
+        "detained_year",
+    ),
 )

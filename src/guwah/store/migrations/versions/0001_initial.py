@@ -106,9 +106,18 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_person_summary_status"), "person_summary", ["status"], unique=False)
     op.create_index(
-        "ix_person_summary_ethnicity_year",
+        op.f("ix_person_summary_ethnicity"), "person_summary", ["ethnicity"], unique=False
+    )
+    op.create_index(
+        op.f("ix_person_summary_prefecture_code"),
         "person_summary",
-        ["ethnicity", "detained_year"],
+        ["prefecture_code"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_person_summary_ethnicity_prefecture_year",
+        "person_summary",
+        ["ethnicity", "prefecture_code", "detained_year"],
         unique=False,
     )
     op.create_index(
