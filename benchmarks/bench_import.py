@@ -38,7 +38,6 @@ import os
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,7 +46,11 @@ from collections.abc import Callable
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from typing import Any
+
+from versioning import code_version
 
 PASSPHRASE = "guwah-bench-passphrase"
 ACTOR = "bench"
@@ -406,24 +409,6 @@ def print_report(n: int, runs: int, by_variant: dict[str, list[Result]]) -> None
         f"(at 1,000,000 people) -> guwah here {g['people_s']:,.0f} people/s: {rate_ok}; "
         f"{g['peak_mb']:,.1f} MB: {peak_ok}"
     )
-
-
-def code_version() -> str:
-    """Which guwah was measured: the commit, and a hash of the sources as they are now."""
-    import guwah
-
-    src = Path(guwah.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(src.rglob("*.py")):
-        digest.update(str(path.relative_to(src)).encode() + b"\0" + path.read_bytes())
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(src), "rev-parse", "--short", "HEAD"],
-            capture_output=True, text=True, timeout=10, check=False,
-        ).stdout.strip()
-    except OSError:
-        commit = ""
-    return f"guwah {guwah.__version__}, commit {commit or '?'}, sources {digest.hexdigest()[:12]}"
 
 
 def print_profile(path: Path, top: int) -> None:

@@ -29,11 +29,9 @@ Figures are p50/p95/max in milliseconds. Nothing is written into the repository.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,8 +39,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from random import Random
 from typing import Any
+
+from versioning import code_version
 
 PASSPHRASE = "guwah-bench-passphrase"  # the same as bench_import.py, for --reuse
 ACTOR = "bench"
@@ -211,24 +213,6 @@ def _size(db: Path) -> int:
         for s in ("", "-wal", "-journal")
         if Path(str(db) + s).exists()
     )
-
-
-def code_version() -> str:
-    """Which guwah was measured: the commit, and a hash of the sources as they are now."""
-    import guwah
-
-    src = Path(guwah.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(src.rglob("*.py")):
-        digest.update(str(path.relative_to(src)).encode() + b"\0" + path.read_bytes())
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(src), "rev-parse", "--short", "HEAD"],
-            capture_output=True, text=True, timeout=10, check=False,
-        ).stdout.strip()
-    except OSError:
-        commit = ""
-    return f"guwah {guwah.__version__}, commit {commit or '?'}, sources {digest.hexdigest()[:12]}"
 
 
 def archive_names(archive: Any) -> tuple[int, list[str]]:

@@ -1,0 +1,28 @@
+"""The benchmark scripts still run (a tiny size); their figures are not checked here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [("bench_import.py", "people/s"), ("bench_search.py", "p50 / p95")],
+)
+def test_benchmark_smoke_run(script: str, expected: str) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert expected in done.stdout
+    assert "target:" in done.stdout
