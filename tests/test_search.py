@@ -3,6 +3,8 @@ and user text that looks like full-text query syntax."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from guwah.services.archive import open_archive
@@ -113,3 +115,17 @@ def test_query_syntax_characters_are_plain_text(demo_cli: Cli) -> None:
             assert len(find_people(archive, word, limit=500)) < total, word
     finally:
         archive.close()
+
+
+def test_the_last_word_is_a_prefix_on_every_backend(cli_archive: Cli, tmp_path: Path) -> None:
+    case = tmp_path / "prefix.yaml"
+    case.write_text(
+        "source: {kind: news_article, title: Prefix}\n"
+        "persons: [{ref: v, names: [Ilham Tohti, 伊力哈木·土赫提]}]\n",
+        encoding="utf-8",
+    )
+    assert cli_archive("add", str(case)).exit_code == 0
+    for words in ("Ilh", "ilham toh", "伊力哈木", "Tohti it's"):
+        found = json.loads(cli_archive("search", words, "--json").stdout)
+        expected = [] if words == "Tohti it's" else ["Ilham Tohti"]
+        assert [r["name"] for r in found] == expected, words

@@ -98,11 +98,18 @@ def search(
     query = _apply_filters(query, filters)
     words = (query_text or "").strip()
     if words and is_postgres(conn.engine):
+        tokens = _TOKEN.findall(words)
+        if not tokens:
+            return []
+        # Every token quoted by PostgreSQL itself (quote_literal), AND-ed; the last one
+        # as a prefix, as on SQLite.
         query = query.where(
             text(
                 "person_summary.person_id IN (SELECT person_id FROM person_search "
-                "WHERE document @@ plainto_tsquery('simple', :q))"
-            ).bindparams(q=words)
+                "WHERE document @@ to_tsquery('simple', array_to_string(ARRAY("
+                "SELECT quote_literal(t) FROM unnest(CAST(:tokens AS text[])) AS t), ' & ')"
+                " || ':*'))"
+            ).bindparams(tokens=tokens)
         ).order_by(summary.c.person_id)
     elif words:
         match = fts5_query(words)
