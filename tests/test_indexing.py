@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from guwah.services.archive import Archive
+from guwah.services.archive import Archive, open_archive
 from guwah.services.importing import import_file
 from guwah.services.indexing import refresh
 from guwah.store import tables
 from guwah.synthetic import generate_people
+from tests.conftest import PASSPHRASE
 
 
 def _snapshot(archive: Archive) -> tuple[list[Any], list[Any]]:
@@ -53,3 +54,26 @@ def test_precomputed_views_equal_a_full_refresh(
     with archive.engine.begin() as conn:
         refresh(conn, [row[0] for row in before[0]])
     assert _snapshot(archive) == before
+
+
+def test_reindex_rebuilds_a_damaged_index(cli_archive: Any, tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        "source: {kind: news_article, title: T}\n"
+        "persons: [{ref: v, names: [Gulbahar Jalilova]}]\n"
+        "claims: [{subject: v, kind: detained, date: '2017-05'}]\n",
+        encoding="utf-8",
+    )
+    assert cli_archive("add", str(case)).exit_code == 0
+    archive = open_archive(cli_archive.location, PASSPHRASE, "tester")
+    try:
+        with archive.engine.begin() as conn:  # damage: the summary and search entry lost
+            conn.execute(tables.person_summary.delete())
+        assert json.loads(cli_archive("search", "Jalilova", "--json").stdout) == []
+    finally:
+        archive.close()
+    result = cli_archive("reindex")
+    assert result.exit_code == 0, result.stderr
+    assert "1 people" in result.stdout
+    found = json.loads(cli_archive("search", "Jalilova", "--status", "detained", "--json").stdout)
+    assert [r["name"] for r in found] == ["Gulbahar Jalilova"]

@@ -11,6 +11,7 @@ from guwah.cli.common import DbOption, JsonOption, console, opened, print_json
 from guwah.model.claimvalues import describe_value
 from guwah.model.gazetteer import load_gazetteer
 from guwah.model.vocab import VictimStatus
+from guwah.services.indexing import reindex_all
 from guwah.services.query import PersonDetail, archive_stats, find_people, show_person
 
 STATUSES = ", ".join(status.value for status in VictimStatus)
@@ -28,6 +29,7 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show)
     app.command("search")(search_)
     app.command("stats")(stats)
+    app.command("reindex")(reindex)
 
 
 def detail_json(detail: PersonDetail) -> dict[str, Any]:
@@ -239,3 +241,10 @@ def stats(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
         for name, count in data[key].items():
             table.add_row(str(name), str(count))
         console.print(table)
+
+
+def reindex(db: str | None = DbOption) -> None:
+    """Rebuild every person's current view and search entry from the stored claims."""
+    with opened(db) as archive, archive.engine.begin() as conn:
+        count = reindex_all(conn)
+    console.print(f"rebuilt the view and search entry of {count} people")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -148,3 +148,15 @@ def search_doc(number: int, person: Person, claims: list[Claim], gazetteer: Gaze
             body.append(claim.place_text)
     body.extend(f"{ref.namespace}:{ref.ref}" for ref in person.external_refs)
     return SearchDoc(number, names, " ".join(body))
+
+
+def reindex_all(conn: Connection, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild every person's summary and search document from the stored claims (after
+    an upgrade of the gazetteer, or to repair the index). Returns the number of people."""
+    done = 0
+    for batch in reader.all_ids(conn, "persons"):
+        refresh(conn, batch)
+        done += len(batch)
+        if progress:
+            progress(done)
+    return done
