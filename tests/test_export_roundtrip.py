@@ -105,7 +105,7 @@ def test_a_later_export_brings_a_restored_archive_up_to_date(
 
 def test_csv_export_has_one_row_per_person(demo_cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
-    written = _export(demo_cli, path, "--format", "csv")
+    written = _export(demo_cli, path, "--format", "csv", "--max-sensitivity", "restricted")
     backup = tmp_path / "backup.jsonl"
     _export(demo_cli, backup)
     people = {r["id"]: r for r in _records(backup) if r["type"] == "person"}
@@ -170,7 +170,11 @@ def test_ftm_export_is_valid_and_withholds_restricted_testifiers(
     assert "Ilham Tohti" in text
 
     everything = tmp_path / "restricted.ftm.json"
-    assert _export(demo_cli, everything, "--format", "ftm") > written
+    assert _export(demo_cli, everything, "--format", "ftm") == written  # internal by default
+    everything_asked = _export(
+        demo_cli, everything, "--format", "ftm", "--max-sensitivity", "restricted"
+    )
+    assert everything_asked > written
 
 
 def test_output_file_appears_only_when_complete(
@@ -227,8 +231,7 @@ def test_an_export_of_another_archive_is_refused_where_ids_collide(
     assert second_cli("init").exit_code == 0
     other = tmp_path / "b.yaml"
     other.write_text(
-        "source: {kind: news_article, title: B}\n"
-        "persons: [{ref: v, names: [Berik Serik]}]\n",
+        "source: {kind: news_article, title: B}\npersons: [{ref: v, names: [Berik Serik]}]\n",
         encoding="utf-8",
     )
     assert second_cli("add", str(other)).exit_code == 0
@@ -237,3 +240,25 @@ def test_an_export_of_another_archive_is_refused_where_ids_collide(
     assert result.exit_code == 1
     assert "already used in this archive" in result.stderr
     assert second_cli("stats", "--json").stdout == before
+
+
+def test_csv_and_ftm_leave_out_restricted_people_unless_asked(
+    demo_cli: Cli, tmp_path: Path
+) -> None:
+    backup = tmp_path / "backup.jsonl"
+    _export(demo_cli, backup)
+    restricted = {
+        r["id"]
+        for r in _records(backup)
+        if r["type"] == "person" and r["sensitivity"] == "restricted"
+    }
+    assert restricted, "the demo has restricted testifiers"
+    path = tmp_path / "people.csv"
+    _export(demo_cli, path, "--format", "csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        ids = {row["id"] for row in csv.DictReader(handle)}
+    assert ids and not ids & restricted
+    ftm = tmp_path / "people.ftm.json"
+    _export(demo_cli, ftm, "--format", "ftm")
+    exported = {json.loads(line)["id"] for line in ftm.read_text(encoding="utf-8").splitlines()}
+    assert not {f"guwah-{pid}" for pid in restricted} & exported

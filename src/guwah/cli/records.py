@@ -180,16 +180,21 @@ def export_(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="File to write (default: standard output)."
     ),
-    max_sensitivity: str = typer.Option(
-        "restricted",
+    max_sensitivity: str | None = typer.Option(
+        None,
         "--max-sensitivity",
-        help="Leave out records above this level: public, internal or restricted.",
+        help=(
+            "Leave out records above this level: public, internal or restricted. "
+            "Default: restricted for jsonl (a full backup), internal for csv and ftm."
+        ),
     ),
     db: str | None = DbOption,
 ) -> None:
     """Export the archive. The file is NOT encrypted: keep it as safe as the archive."""
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
+    if max_sensitivity is None:
+        max_sensitivity = "restricted" if fmt == "jsonl" else "internal"
     try:
         level = Sensitivity(max_sensitivity)
     except ValueError:

@@ -208,7 +208,25 @@ def _status_field(accepted: list[Claim], sources: Testifiers) -> ViewField | Non
         for text, group in groups.items()
     ]
     values.sort(key=lambda v: (0 if latest in v.claims else 1, -v.corroboration, v.text))
-    return ViewField("status", values[0], values[1:])
+    # Another status conflicts only if some claim of it is not earlier than the current
+    # event: a detention before the sentence is the story, not a contradiction.
+    conflicting = [
+        v for v in values[1:] if any(_not_earlier(c, values[0].claims) for c in v.claims)
+    ]
+    return ViewField("status", values[0], conflicting)
+
+
+def _not_earlier(claim: Claim, current: list[Claim]) -> bool:
+    """Whether an event may have happened at or after every claim of the current status."""
+    mine = _range(claim)
+    for other in current:
+        theirs = _range(other)
+        if mine is not None and theirs is not None:
+            if mine.upper < theirs.lower:
+                return False
+        elif _STAGE.get(claim.kind, 0) < _STAGE.get(other.kind, 0):
+            return False
+    return True
 
 
 def _range(claim: Claim) -> DateRange | None:
