@@ -56,9 +56,7 @@ def test_no_plaintext_in_any_archive_file(cli_archive: Cli, backend: str) -> Non
     assert _leaks(folder) == []
 
 
-def test_no_plaintext_in_the_journal_during_a_write(
-    archive: Archive, backend: str
-) -> None:
+def test_no_plaintext_in_the_journal_during_a_write(archive: Archive, backend: str) -> None:
     _skip_unless_sqlite(backend)
     folder = Path(archive.location).parent
     for path in CASES[:3]:  # Ilham Tohti's files: names in Latin, Arabic and Chinese script
@@ -78,3 +76,13 @@ def test_no_plaintext_in_the_journal_during_a_write(
     for name, data in in_flight.items():
         for secret in SECRETS:
             assert secret.encode("utf-8") not in data, (name, secret)
+
+
+def test_archive_and_exports_are_readable_by_the_owner_only(
+    cli_archive: Cli, backend: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "backup.jsonl"
+    assert cli_archive("export", "-o", str(out)).exit_code == 0
+    assert out.stat().st_mode & 0o077 == 0
+    if backend == "sqlite":
+        assert Path(cli_archive.location).stat().st_mode & 0o077 == 0

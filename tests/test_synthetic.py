@@ -234,6 +234,7 @@ def test_second_name_is_the_fathers(sample: list[SyntheticPerson]) -> None:
                 _given, father = name["text"].split("·")
                 assert father in male_chinese  # daughters too carry their father's name
                 father_of[person.identity] = father
+
     # Families come together: neighbours share the father's name far more than strangers.
     def sharing(gap: int) -> int:
         return sum(father_of.get(i + gap) == f for i, f in father_of.items())
@@ -250,10 +251,7 @@ def test_kazakh_and_russian_patronymic_endings_appear(sample: list[SyntheticPers
 
 def test_common_names_dominate(sample: list[SyntheticPerson]) -> None:
     given = Counter(
-        n["text"].split("·")[0]
-        for p in sample
-        for n in p.record["names"]
-        if "·" in n["text"]
+        n["text"].split("·")[0] for p in sample for n in p.record["names"] if "·" in n["text"]
     )
     total = sum(given.values())
     assert given.most_common(1)[0][1] / total > 0.05  # 买买提 or 古丽娜尔

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -210,7 +211,8 @@ def export_(
         else:
             partial = output.with_name(output.name + ".partial")
             try:
-                with partial.open("w", encoding="utf-8", newline="") as out:
+                handle = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+                with open(handle, "w", encoding="utf-8", newline="") as out:
                     count = export(archive, fmt, out, max_sensitivity=level)
                 partial.replace(output)
             finally:

@@ -62,6 +62,9 @@ def _sqlcipher_engine(path: Path, passphrase: str | None, *, must_exist: bool) -
         raise ArchiveError(f"no archive at {path} (create one with: guwah init)")
     if not must_exist and path.exists():
         raise ArchiveError(f"{path} already exists; refusing to overwrite an archive")
+    if not must_exist:
+        # Only the owner may read the archive file (SQLite gives its journal the same mode).
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
     engine = create_engine(url)
     event.listen(engine, "connect", _sqlite_pragmas)
@@ -70,6 +73,8 @@ def _sqlcipher_engine(path: Path, passphrase: str | None, *, must_exist: bool) -
             conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
     except DatabaseError:
         engine.dispose()
+        if not must_exist:
+            path.unlink(missing_ok=True)
         raise ArchiveError(
             f"cannot open {path}: wrong passphrase, or not a Guwah archive"
         ) from None
