@@ -6,15 +6,10 @@
 ['SYN-0000001', 'SYN-0000002', 'SYN-0000003']
 """
 
-from guwah.synthetic.generator import (
-    COUNTIES,
-    County,
-    SyntheticPerson,
-    generate_people,
-    write_jsonl,
-)
+from guwah.synthetic.generator import SyntheticPerson, generate_people, write_jsonl
 from guwah.synthetic.namebank import GIVEN_NAMES, HUI_SURNAMES, GivenName, Surname
 from guwah.synthetic.naming import NameParts, respell
+from guwah.synthetic.pools import COUNTIES, County
 
 __all__ = [
     "COUNTIES",
