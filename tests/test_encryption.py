@@ -86,3 +86,16 @@ def test_archive_and_exports_are_readable_by_the_owner_only(
     assert out.stat().st_mode & 0o077 == 0
     if backend == "sqlite":
         assert Path(cli_archive.location).stat().st_mode & 0o077 == 0
+
+
+def test_database_errors_never_carry_record_text(archive: Archive) -> None:
+    """A failing statement's message names the statement, not the values bound to it."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from guwah.store import tables
+
+    row = {"namespace": "list", "ref": "Secret Witness Name", "person_id": 999}
+    with pytest.raises(IntegrityError) as raised, archive.engine.begin() as conn:
+        conn.execute(insert(tables.person_refs), [row, row])
+    assert "Secret Witness Name" not in str(raised.value)

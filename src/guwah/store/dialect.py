@@ -43,7 +43,10 @@ def make_engine(location: str, passphrase: str | None, *, must_exist: bool) -> E
 
 def _postgres_engine(location: str) -> Engine:
     url = make_url(location).set(drivername="postgresql+psycopg")
-    engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    # hide_parameters: an error message never carries names or quotes from the records
+    engine = create_engine(
+        url, pool_pre_ping=True, hide_parameters=True, connect_args={"connect_timeout": 10}
+    )
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -66,7 +69,7 @@ def _sqlcipher_engine(path: Path, passphrase: str | None, *, must_exist: bool) -
         # Only the owner may read the archive file (SQLite gives its journal the same mode).
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
-    engine = create_engine(url)
+    engine = create_engine(url, hide_parameters=True)
     event.listen(engine, "connect", _sqlite_pragmas)
     try:
         with engine.connect() as conn:
