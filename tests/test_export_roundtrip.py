@@ -217,12 +217,13 @@ def test_an_export_of_another_archive_is_refused_where_ids_collide(
 ) -> None:
     """Restoring archive A's export into a different, non-empty archive B would attach
     A's claims to B's people with the same ids: it is refused and nothing is written."""
-    case = tmp_path / "a.yaml"
-    case.write_text(
-        "source: {kind: news_article, title: A}\n"
-        "persons: [{ref: v, names: [Ayjan Tursun]}]\n"
-        "claims: [{subject: v, kind: detained, date: '2018'}]\n",
-        encoding="utf-8",
+    case = write_yaml(
+        tmp_path / "a.yaml",
+        {
+            "source": {"kind": "news_article", "title": "A"},
+            "persons": [{"ref": "v", "names": ["Ayjan Tursun"]}],
+            "claims": [{"subject": "v", "kind": "detained", "date": "2018"}],
+        },
     )
     assert cli_archive("add", str(case)).exit_code == 0
     export_file = tmp_path / "a.jsonl"

@@ -16,6 +16,7 @@ from guwah.services.indexing import refresh
 from guwah.store import tables
 from guwah.synthetic import generate_people
 from tests.conftest import PASSPHRASE
+from tests.helpers import write_yaml
 
 
 def _snapshot(archive: Archive) -> tuple[list[Any], list[Any]]:
@@ -57,12 +58,13 @@ def test_precomputed_views_equal_a_full_refresh(
 
 
 def test_reindex_rebuilds_a_damaged_index(cli_archive: Any, tmp_path: Path) -> None:
-    case = tmp_path / "case.yaml"
-    case.write_text(
-        "source: {kind: news_article, title: T}\n"
-        "persons: [{ref: v, names: [Gulbahar Jalilova]}]\n"
-        "claims: [{subject: v, kind: detained, date: '2017-05'}]\n",
-        encoding="utf-8",
+    case = write_yaml(
+        tmp_path / "case.yaml",
+        {
+            "source": {"kind": "news_article", "title": "T"},
+            "persons": [{"ref": "v", "names": ["Gulbahar Jalilova"]}],
+            "claims": [{"subject": "v", "kind": "detained", "date": "2017-05"}],
+        },
     )
     assert cli_archive("add", str(case)).exit_code == 0
     archive = open_archive(cli_archive.location, PASSPHRASE, "tester")

@@ -58,14 +58,6 @@ def parse_resident_id(text: str) -> ResidentId:
     return ResidentId(number, number[:6], birth, sex, province, county)
 
 
-def is_valid_resident_id(text: str) -> bool:
-    try:
-        parse_resident_id(text)
-    except InvalidInput:
-        return False
-    return True
-
-
 @lru_cache(maxsize=4096)
 def _region(code: str) -> tuple[str | None, str | None]:
     info: dict[str, str] = {}

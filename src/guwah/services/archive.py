@@ -8,7 +8,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from guwah import __version__
@@ -76,11 +76,6 @@ def open_archive(location: str, passphrase: str | None, actor: str) -> Archive:
         engine.dispose()
         raise
     return Archive(engine, location, actor)
-
-
-def archive_meta(archive: Archive) -> dict[str, str]:
-    with archive.engine.connect() as conn:
-        return {row.key: row.value for row in conn.execute(select(tables.meta))}
 
 
 def _seed_places(conn: object) -> None:

@@ -11,7 +11,7 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, select
 
-from guwah.model.records import format_id, parse_id
+from guwah.model.records import format_id
 from guwah.model.vocab import Sensitivity
 from guwah.services.archive import Archive
 from guwah.services.jsonl import (
@@ -149,7 +149,3 @@ def _export_csv(conn: Connection, out: IO[str], max_rank: int) -> int:
             )
             count += 1
     return count
-
-
-def number_of(public_id: str, kind: str) -> int | None:
-    return parse_id(kind, public_id)

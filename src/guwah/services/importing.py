@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -250,7 +250,3 @@ def _chunked(items: Iterator[tuple[int, str]], size: int) -> Iterator[list[tuple
             chunk = []
     if chunk:
         yield chunk
-
-
-def write_rejects_header(out: IO[str]) -> None:
-    csv.writer(out).writerow(["line", "reason", "row"])

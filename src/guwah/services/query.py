@@ -43,7 +43,8 @@ def show_person(archive: Archive, public_id: str) -> PersonDetail:
         claims = reader.claims_of(conn, [number]).get(number, [])
         about = reader.claims_about(conn, number)
         source_numbers = sorted({parse_id("source", c.source_id) or 0 for c in claims + about})
-        sources = {s.id: s for s in reader.sources(conn, source_numbers).values()}
+        found_sources = reader.sources(conn, source_numbers, with_subjects=False)
+        sources = {s.id: s for s in found_sources.values()}
         cases = reader.cases_of(conn, [number])
     view = derive_view(person.names, claims, testifiers_of(sources.values()))
     return PersonDetail(person, view, claims, about, sources, cases)

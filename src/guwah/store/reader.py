@@ -69,13 +69,17 @@ def claims_about(conn: Connection, person_id: int) -> list[Claim]:
     return [claim_from_row(row) for row in conn.execute(query)]
 
 
-def sources(conn: Connection, ids: Sequence[int]) -> dict[int, Source]:
+def sources(
+    conn: Connection, ids: Sequence[int], *, with_subjects: bool = True
+) -> dict[int, Source]:
+    """Sources by id. An imported list speaks of every person on it: leave the subjects
+    out (``with_subjects=False``) where only the source itself is shown."""
     if not ids:
         return {}
     t_src, t_sub = tables.sources, tables.source_subjects
     subjects: dict[int, list[SourceSubject]] = defaultdict(list)
     query = select(t_sub).where(t_sub.c.source_id.in_(ids)).order_by(t_sub.c.person_id)
-    for row in conn.execute(query):
+    for row in conn.execute(query) if with_subjects else ():
         subjects[row.source_id].append(SourceSubject(pid(row.person_id) or "", row.relation))
     rows = conn.execute(select(t_src).where(t_src.c.id.in_(ids)))
     return {row.id: source_from_row(row, subjects[row.id]) for row in rows}
@@ -114,14 +118,6 @@ def _with_actions(conn: Connection, rows: Sequence[Row[Any]]) -> list[Case]:
         for action in conn.execute(query):
             actions[action.case_id].append(action)
     return [case_from_row(row, actions[row.id]) for row in rows]
-
-
-def evidence_of(conn: Connection, source_ids: Sequence[int]) -> list[EvidenceFile]:
-    table = tables.evidence_files
-    if not source_ids:
-        return []
-    query = select(table).where(table.c.source_id.in_(source_ids)).order_by(table.c.id)
-    return [evidence_from_row(row) for row in conn.execute(query)]
 
 
 def all_ids(conn: Connection, table_name: str) -> Iterator[list[int]]:
