@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from sqlalchemy.exc import OperationalError
 
-from guwah.cli import claims, demo, records, views
+from guwah.cli import claims, demo, matching, records, views
 from guwah.cli.common import err_console
 from guwah.model.errors import GuwahError
 
@@ -22,6 +22,7 @@ app = typer.Typer(
 records.register(app)
 views.register(app)
 demo.register(app)
+matching.register(app)
 app.add_typer(claims.app, name="claim")
 
 

@@ -51,6 +51,7 @@ class Precomputed:
     summary: dict[str, Any]
     names: str
     body: str
+    keys: tuple[str, ...] = ()
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection
@@ -12,6 +13,8 @@ from guwah.model.gazetteer import Gazetteer, load_gazetteer
 from guwah.model.records import Claim, Person, parse_id
 from guwah.model.view import CurrentView, derive_view
 from guwah.model.vocab import ClaimKind, ClaimStatus, PersonKind
+from guwah.names.index import name_keys
+from guwah.names.keys import id_key
 from guwah.services.drafts import (
     DraftClaim,
     DraftPerson,
@@ -19,8 +22,8 @@ from guwah.services.drafts import (
     claim_record,
     person_record,
 )
-from guwah.store import reader
-from guwah.store.search import SearchDoc, write_docs, write_summaries
+from guwah.store import matching, reader
+from guwah.store.search import SearchDoc, drop_people, write_docs, write_summaries
 
 CHUNK = 500
 
@@ -32,25 +35,34 @@ def refresh(conn: Connection, person_ids: Sequence[int], known: Known | None = N
     """Recompute the summary row and search document of these people.
 
     ``known`` holds people whose complete records the caller has in memory (just
-    created by an import), so they need not be read back.
+    created by an import), so they need not be read back. A person merged into another
+    has no summary of their own: their names and claims count for the kept person.
     """
     gazetteer = load_gazetteer()
     known = known or {}
     testifier_cache: dict[str, str | None] = {}
     for start in range(0, len(person_ids), CHUNK):
-        chunk = list(person_ids[start : start + CHUNK])
-        unknown = [n for n in chunk if n not in known]
-        people = {n: known[n][0] for n in chunk if n in known}
-        claims = {n: known[n][1] for n in chunk if n in known}
-        people.update(reader.persons(conn, unknown))
-        claims.update(reader.claims_of(conn, unknown))
+        chunk = [n for n in person_ids[start : start + CHUNK] if n not in known]
+        absorbed = matching.merged_into(conn, chunk) if chunk else {}
+        drop_people(conn, sorted(absorbed))
+        targets = sorted(set(chunk) - set(absorbed) | set(absorbed.values()))
+        groups = matching.members(conn, targets) if targets else {}
+        everyone = targets + [m for ms in groups.values() for m in ms]
+        people = reader.persons(conn, everyone)
+        claims = reader.claims_of(conn, everyone)
+        for n in person_ids[start : start + CHUNK]:
+            if n in known:
+                targets.append(n)
+                people[n], claims[n] = known[n]
         wanted = {c.source_id for cl in claims.values() for c in cl} - set(testifier_cache)
         numbers = sorted(parse_id("source", s) or 0 for s in wanted)
         testifier_cache.update(reader.source_testifiers(conn, numbers))
         summaries: list[dict[str, Any]] = []
         docs: list[SearchDoc] = []
-        for number, person in people.items():
-            person_claims = claims.get(number, [])
+        for number in targets:
+            if number not in people:
+                continue
+            person, person_claims = _with_members(number, groups, people, claims)
             view = derive_view(person.names, person_claims, testifier_cache)
             summaries.append(summary_row(number, person, view, person_claims, gazetteer))
             docs.append(search_doc(number, person, person_claims, gazetteer))
@@ -58,12 +70,33 @@ def refresh(conn: Connection, person_ids: Sequence[int], known: Known | None = N
         write_docs(conn, docs)
 
 
+def _with_members(
+    number: int,
+    groups: dict[int, list[int]],
+    people: dict[int, Person],
+    claims: dict[int, list[Claim]],
+) -> tuple[Person, list[Claim]]:
+    """A person with the names, references and claims of the people merged into them."""
+    person, person_claims = people[number], list(claims.get(number, []))
+    merged = [people[m] for m in groups.get(number, []) if m in people]
+    if not merged:
+        return person, person_claims
+    names = list(person.names)
+    refs = list(person.external_refs)
+    for other in merged:
+        names += other.names
+        refs += other.external_refs
+        person_claims += claims.get(parse_id("person", other.id) or 0, [])
+    return replace(person, names=names, external_refs=refs), person_claims
+
+
 def write_precomputed(conn: Connection, ready: dict[int, Precomputed]) -> None:
     """Store summaries and search documents that were worked out with the drafts."""
     if not ready:
         return
     write_summaries(conn, [{**pre.summary, "person_id": n} for n, pre in ready.items()])
-    write_docs(conn, [SearchDoc(n, pre.names, pre.body) for n, pre in ready.items()])
+    docs = [SearchDoc(n, pre.names, pre.body, pre.keys) for n, pre in ready.items()]
+    write_docs(conn, docs, new=True)
 
 
 def precompute(draft: DraftPerson, claims: list[DraftClaim], gazetteer: Gazetteer) -> Precomputed:
@@ -81,7 +114,7 @@ def precompute(draft: DraftPerson, claims: list[DraftClaim], gazetteer: Gazettee
     view = derive_view(person.names, records, {})
     summary = summary_row(0, person, view, records, gazetteer)
     doc = search_doc(0, person, records, gazetteer)
-    return Precomputed(summary, doc.names, doc.body)
+    return Precomputed(summary, doc.names, doc.body, doc.keys)
 
 
 def summary_row(
@@ -132,11 +165,18 @@ def _birth_year(date: str | None, value: dict[str, Any]) -> int | None:
 def search_doc(number: int, person: Person, claims: list[Claim], gazetteer: Gazetteer) -> SearchDoc:
     names = " ".join(n.text for n in person.names)
     body: list[str] = []
+    keys: set[str] = set()
+    for name in person.names:
+        keys |= name_keys(name.text)
     for claim in claims:
         if claim.status in (ClaimStatus.REJECTED, ClaimStatus.SUPERSEDED):
             continue
         if claim.kind is ClaimKind.ID_NUMBER:
-            body.append(str(claim.value.get("text", "")))
+            id_text = str(claim.value.get("text", ""))
+            body.append(id_text)
+            key = id_key(id_text)
+            if key:
+                keys.add(f"id:{key}")
             continue
         body.extend(str(v) for k, v in sorted(claim.value.items()) if k != "person")
         if claim.place_code:
@@ -147,7 +187,7 @@ def search_doc(number: int, person: Person, claims: list[Claim], gazetteer: Gaze
         if claim.place_text:
             body.append(claim.place_text)
     body.extend(f"{ref.namespace}:{ref.ref}" for ref in person.external_refs)
-    return SearchDoc(number, names, " ".join(body))
+    return SearchDoc(number, names, " ".join(body), tuple(sorted(keys)))
 
 
 def reindex_all(conn: Connection, progress: Callable[[int], None] | None = None) -> int:

@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
+from guwah.match.candidates import CandidateQuery, find_candidates
 from guwah.model.errors import InvalidInput, NotFound
 from guwah.model.gazetteer import load_gazetteer
 from guwah.model.records import Case, Claim, Person, Source, format_id, parse_id
 from guwah.model.view import CurrentView, derive_view, testifiers_of
 from guwah.services.archive import Archive
 from guwah.store import reader, tables
-from guwah.store.search import MAX_LIMIT, SearchFilters, search
+from guwah.store.search import MAX_LIMIT, SearchFilters, filtered_summaries, search
+
+NAME_RESULTS = 50  # people found by name lead the results, at most this many
+NAME_SEARCH_SCORE = 0.75
 
 
 @dataclass
@@ -75,7 +79,7 @@ def find_people(
         detained_year=year,
     )
     with archive.engine.connect() as conn:
-        rows = search(conn, text, filters, limit, offset)
+        rows = _names_first(conn, text, filters, limit, offset)
     return [
         {
             "id": format_id("person", row.person_id),
@@ -89,6 +93,27 @@ def find_people(
         }
         for row in rows
     ]
+
+
+def _names_first(
+    conn: Connection, text: str | None, filters: SearchFilters, limit: int, offset: int
+) -> list[Any]:
+    """Full-text results, led by the people whose names match the text in any script
+    (so that Гульпия Казыбек finds Gulpiya Qazybek)."""
+    words = (text or "").strip()
+    if not words or not any(ch.isalpha() for ch in words):
+        return search(conn, text, filters, limit, offset)
+    found = find_candidates(conn, CandidateQuery(words), limit=NAME_RESULTS)
+    named = [c for c in found if c.name_score >= NAME_SEARCH_SCORE]
+    order = {c.person_id: i for i, c in enumerate(named)}
+    rows = filtered_summaries(conn, list(order), filters)
+    rows.sort(key=lambda r: order[r.person_id])
+    wanted = offset + limit
+    if len(rows) < wanted:
+        seen = set(order)
+        more = search(conn, text, filters, min(wanted, MAX_LIMIT), 0)
+        rows += [r for r in more if r.person_id not in seen]
+    return rows[offset:wanted]
 
 
 def _place_filter(place: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

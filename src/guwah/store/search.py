@@ -42,6 +42,7 @@ class SearchDoc:
     person_id: int
     names: str
     body: str
+    keys: tuple[str, ...] = ()  # the name and ID-number keys (guwah.names.index)
 
 
 def fts5_query(user_text: str) -> str | None:
@@ -54,10 +55,13 @@ def fts5_query(user_text: str) -> str | None:
     return " ".join(quoted)
 
 
-def write_docs(conn: Connection, docs: Sequence[SearchDoc]) -> None:
+def write_docs(conn: Connection, docs: Sequence[SearchDoc], *, new: bool = False) -> None:
+    """Store the search documents and name keys of these people (``new``: none of them
+    has any yet, so nothing needs deleting first)."""
     if not docs:
         return
     ids = [d.person_id for d in docs]
+    _write_keys(conn, docs, new)
     if is_postgres(conn.engine):
         conn.execute(text("DELETE FROM person_search WHERE person_id = ANY(:ids)"), {"ids": ids})
         conn.execute(
@@ -76,6 +80,33 @@ def write_docs(conn: Connection, docs: Sequence[SearchDoc]) -> None:
         "INSERT INTO person_fts (rowid, names, body) VALUES (?, ?, ?)",
         [(d.person_id, d.names, d.body) for d in docs],
     )
+
+
+def _write_keys(conn: Connection, docs: Sequence[SearchDoc], new: bool) -> None:
+    table = tables.name_keys
+    if not new:
+        conn.execute(delete(table).where(table.c.person_id.in_([d.person_id for d in docs])))
+    rows = [{"key": k, "person_id": d.person_id} for d in docs for k in d.keys]
+    if rows:
+        insert_rows(conn, table, rows)
+
+
+def drop_people(conn: Connection, ids: Sequence[int]) -> None:
+    """Remove these people's summary, search document and name keys (merged into another
+    person, they are found through that person)."""
+    if not ids:
+        return
+    conn.execute(delete(tables.name_keys).where(tables.name_keys.c.person_id.in_(ids)))
+    summary = tables.person_summary
+    conn.execute(delete(summary).where(summary.c.person_id.in_(ids)))
+    if is_postgres(conn.engine):
+        conn.execute(
+            text("DELETE FROM person_search WHERE person_id = ANY(:ids)"), {"ids": list(ids)}
+        )
+    else:
+        conn.exec_driver_sql(
+            f"DELETE FROM person_fts WHERE rowid IN ({','.join('?' * len(ids))})", tuple(ids)
+        )
 
 
 def write_summaries(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
@@ -125,6 +156,15 @@ def search(
     else:
         query = query.order_by(summary.c.person_id)
     return list(conn.execute(query.limit(limit).offset(offset)))
+
+
+def filtered_summaries(conn: Connection, ids: Sequence[int], filters: SearchFilters) -> list[Any]:
+    """The summary rows of these people that pass the filters (in no set order)."""
+    if not ids:
+        return []
+    summary = tables.person_summary
+    query = _apply_filters(select(summary), filters).where(summary.c.person_id.in_(ids))
+    return list(conn.execute(query))
 
 
 def _matches_at_most(conn: Connection, match: str, limit: int) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -198,4 +199,65 @@ person_summary = Table(
         "prefecture_code",
         "detained_year",
     ),
+)
+
+# --- matching: name keys, human judgements, merges, the review queue ---------------
+
+# Every key each person's names are filed under (guwah.names.index), for candidate
+# search: one row per (key, person). Rewritten with the search document.
+name_keys = Table(
+    "name_keys",
+    metadata,
+    Column("key", String(96), primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), primary_key=True),
+    Index("ix_name_keys_person", "person_id"),
+    sqlite_with_rowid=False,
+)
+
+# A reviewer's judgement on two people: the same person or not. Never deleted: a
+# judgement taken back is marked withdrawn, with who and when.
+match_judgements = Table(
+    "match_judgements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_a", Integer, ForeignKey("persons.id"), nullable=False),
+    Column("person_b", Integer, ForeignKey("persons.id"), nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("decided_by", String(128), nullable=False),
+    Column("decided_at", String(32), nullable=False),
+    Column("withdrawn_by", String(128), nullable=True),
+    Column("withdrawn_at", String(32), nullable=True),
+    Index("ix_match_judgements_pair", "person_a", "person_b"),
+    Index("ix_match_judgements_b", "person_b"),
+)
+
+# One person's record absorbed into another's. Nothing moves: the absorbed person's
+# names and claims stay theirs and are shown under the kept person while the merge
+# stands. Undoing marks the merge undone.
+merges = Table(
+    "merges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kept_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("absorbed_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("merged_by", String(128), nullable=False),
+    Column("merged_at", String(32), nullable=False),
+    Column("undone_by", String(128), nullable=True),
+    Column("undone_at", String(32), nullable=True),
+)
+
+# Possible duplicates found by `guwah dedupe`, waiting for a reviewer.
+review_items = Table(
+    "review_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("person_ids", Text, nullable=False),  # comma-separated, ascending
+    Column("probability", Float, nullable=False),
+    Column("details_json", Text, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("found_at", String(32), nullable=False),
+    Column("decided_by", String(128), nullable=True),
+    Column("decided_at", String(32), nullable=True),
 )

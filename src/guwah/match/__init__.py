@@ -1,0 +1,1 @@
+"""Matching people: candidate search for one record, batch linkage, human judgements."""

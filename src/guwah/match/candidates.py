@@ -1,0 +1,212 @@
+"""Candidate search: is this person already in the archive?
+
+Given a name in any script, and optionally a birth year, gender, place and Chinese ID
+number, find the people whose names could be the same and rank them with an
+explanation. The name's keys (:mod:`guwah.names.index`) are looked up in the
+``name_keys`` table, so no query reads the whole archive:
+
+1. an ID-number key finds its holder directly;
+2. the given-name + second-name keys find people with both names alike;
+3. single-word keys are used too, except those shared by so many people that they
+   say nothing (``COMMON_KEY`` postings or more: Muhammad, Gül...);
+4. at most ``MAX_CANDIDATES`` people (those hit by the most keys) are then compared
+   name form by name form with :func:`guwah.names.compare`, and the other facts
+   raise or lower the score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, func, select
+
+from guwah.model.errors import InvalidInput
+from guwah.model.records import format_id
+from guwah.names import compare, pair_keys, word_keys
+from guwah.names.keys import id_key
+from guwah.store import tables
+
+COMMON_KEY = 2000
+MAX_CANDIDATES = 200
+SHOWN_SCORE = 0.5  # candidates below this are not worth a reviewer's time
+
+
+@dataclass(frozen=True)
+class CandidateQuery:
+    name: str
+    birth_year: int | None = None
+    gender: str | None = None
+    place_codes: tuple[str, ...] = ()  # the place and what contains it (prefecture)
+    id_number: str | None = None
+
+
+@dataclass
+class Candidate:
+    person_id: int
+    score: float
+    name_score: float
+    display_name: str
+    matched_name: str
+    birth_year: int | None
+    gender: str | None
+    place_code: str | None
+    status: str | None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def public_id(self) -> str:
+        return format_id("person", self.person_id)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.public_id,
+            "score": round(self.score, 3),
+            "name_score": round(self.name_score, 3),
+            "name": self.display_name,
+            "matched_name": self.matched_name,
+            "birth_year": self.birth_year,
+            "gender": self.gender,
+            "place": self.place_code,
+            "status": self.status,
+            "reasons": self.reasons,
+        }
+
+
+def _useful_keys(conn: Connection, keys: Iterable[str]) -> list[str]:
+    """The keys shared by fewer than COMMON_KEY people (one short index probe each)."""
+    table = tables.name_keys
+    useful = []
+    for key in sorted(keys):
+        probe = select(table.c.person_id).where(table.c.key == key).offset(COMMON_KEY).limit(1)
+        if conn.execute(probe).first() is None:
+            useful.append(key)
+    return useful
+
+
+def _hits(conn: Connection, keys: Sequence[str]) -> list[int]:
+    if not keys:
+        return []
+    table = tables.name_keys
+    hits = func.count().label("hits")
+    query = (
+        select(table.c.person_id, hits)
+        .where(table.c.key.in_(keys))
+        .group_by(table.c.person_id)
+        .order_by(hits.desc(), table.c.person_id)
+        .limit(MAX_CANDIDATES)
+    )
+    return [row.person_id for row in conn.execute(query)]
+
+
+def _kept(conn: Connection, ids: Sequence[int]) -> dict[int, int]:
+    """absorbed person → the person they are merged into (standing merges only)."""
+    m = tables.merges
+    query = select(m.c.absorbed_id, m.c.kept_id).where(
+        m.c.absorbed_id.in_(ids), m.c.undone_at.is_(None)
+    )
+    return {row.absorbed_id: row.kept_id for row in conn.execute(query)}
+
+
+def _group_names(conn: Connection, kept_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The name forms of each person, their merged-in people's included."""
+    m, n = tables.merges, tables.names
+    members: dict[int, int] = {k: k for k in kept_ids}
+    query = select(m.c.absorbed_id, m.c.kept_id).where(
+        m.c.kept_id.in_(kept_ids), m.c.undone_at.is_(None)
+    )
+    for row in conn.execute(query):
+        members[row.absorbed_id] = row.kept_id
+    names: dict[int, list[str]] = {k: [] for k in kept_ids}
+    for row in conn.execute(select(n.c.person_id, n.c.text).where(n.c.person_id.in_(members))):
+        names[members[row.person_id]].append(row.text)
+    return names
+
+
+def _id_numbers(conn: Connection, ids: Sequence[int]) -> dict[int, set[str]]:
+    table = tables.name_keys
+    query = select(table.c.person_id, table.c.key).where(
+        table.c.person_id.in_(ids), table.c.key.like("id:%")
+    )
+    found: dict[int, set[str]] = {}
+    for row in conn.execute(query):
+        found.setdefault(row.person_id, set()).add(row.key[3:])
+    return found
+
+
+def find_candidates(conn: Connection, query: CandidateQuery, limit: int = 10) -> list[Candidate]:
+    """The people who could be the one described, best first, with the reasons."""
+    if not query.name.strip():
+        raise InvalidInput("a name to search for is required")
+    wanted_id = None
+    if query.id_number:
+        wanted_id = id_key(query.id_number)
+        if wanted_id is None:
+            raise InvalidInput(f"invalid Chinese ID number {query.id_number!r}")
+    keys = set(pair_keys(query.name)) | set(word_keys(query.name))
+    if wanted_id:
+        keys.add(f"id:{wanted_id}")
+    found = _hits(conn, _useful_keys(conn, keys))
+    if not found:
+        return []
+    absorbed = _kept(conn, found)
+    kept_ids = sorted({absorbed.get(p, p) for p in found})
+    names = _group_names(conn, kept_ids)
+    ids = _id_numbers(conn, kept_ids + list(absorbed))
+    for old, new in absorbed.items():
+        ids.setdefault(new, set()).update(ids.get(old, set()))
+    summary = tables.person_summary
+    rows = {
+        row.person_id: row
+        for row in conn.execute(select(summary).where(summary.c.person_id.in_(kept_ids)))
+    }
+    results = []
+    for person_id in kept_ids:
+        row = rows.get(person_id)
+        if row is None or not names.get(person_id):
+            continue
+        best = max((compare(query.name, form) for form in names[person_id]), key=lambda c: c.score)
+        candidate = Candidate(
+            person_id, best.score, best.score, row.display_name, best.b,
+            row.birth_year, row.gender, row.place_code, row.status,
+            [f"name: {best.b!r} scores {best.score:.2f}"]
+            + [f"  {m.a} ↔ {m.b}: {m.how}" for m in best.matches],
+        )  # fmt: skip
+        _weigh_facts(candidate, query, wanted_id, ids.get(person_id, set()), row.prefecture_code)
+        if candidate.score >= SHOWN_SCORE:
+            results.append(candidate)
+    results.sort(key=lambda c: (-c.score, c.person_id))
+    return results[:limit]
+
+
+def _weigh_facts(
+    candidate: Candidate,
+    query: CandidateQuery,
+    wanted_id: str | None,
+    their_ids: set[str],
+    prefecture: str | None,
+) -> None:
+    reasons = candidate.reasons
+    if wanted_id and wanted_id in their_ids:
+        candidate.score = max(candidate.score, 0.99)
+        reasons.append("same Chinese ID number")
+    elif wanted_id and their_ids:
+        candidate.score -= 0.4
+        reasons.append("a different Chinese ID number")
+    if query.birth_year and candidate.birth_year:
+        gap = abs(query.birth_year - candidate.birth_year)
+        delta = 0.05 if gap == 0 else 0.02 if gap == 1 else 0.0 if gap == 2 else -0.2
+        candidate.score += delta
+        reasons.append(f"born {candidate.birth_year} ({gap} year(s) from {query.birth_year})")
+    if query.gender and candidate.gender:
+        if query.gender.lower() != candidate.gender.lower():
+            candidate.score -= 0.3
+            reasons.append(f"gender differs ({candidate.gender})")
+        else:
+            candidate.score += 0.02
+    if query.place_codes and (candidate.place_code or prefecture):
+        theirs = {candidate.place_code, prefecture} - {None}
+        if theirs & set(query.place_codes):
+            candidate.score += 0.03
+            reasons.append(f"same place ({candidate.place_code or prefecture})")
+    candidate.score = round(max(0.0, min(candidate.score, 1.0)), 4)
