@@ -36,6 +36,8 @@ def detail_json(detail: PersonDetail) -> dict[str, Any]:
     person, view = detail.person, detail.view
     return {
         "id": person.id,
+        "merged": detail.merged,
+        "asked_for": detail.asked_for,
         "kinds": [k.value for k in person.kinds],
         "sensitivity": person.sensitivity.value,
         "names": [
@@ -138,6 +140,10 @@ def show(
         f"[bold]{view.best_name}[/bold]  {person.id}  "
         f"({', '.join(k.value for k in person.kinds)}; {person.sensitivity.value})"
     )
+    if detail.asked_for:
+        console.print(f"{detail.asked_for} is merged into {person.id}; shown together")
+    if detail.merged:
+        console.print(f"merged into this record: {', '.join(detail.merged)}")
     for name in person.names:
         console.print(
             f"  {name.text}  [dim]{name.script.value} {name.lang or ''} "

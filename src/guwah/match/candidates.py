@@ -10,8 +10,9 @@ explanation. The name's keys (:mod:`guwah.names.index`) are looked up in the
 3. single-word keys are used too, except those shared by so many people that they
    say nothing (``COMMON_KEY`` postings or more: Muhammad, Gül...);
 4. at most ``MAX_CANDIDATES`` people (those hit by the most keys) are then compared
-   name form by name form with :func:`guwah.names.compare`, and the other facts
-   raise or lower the score.
+   with :func:`guwah.names.compare`, on up to ``MAX_FORMS`` of their name forms with
+   distinct readings (those in the query's script first), and the other facts raise or
+   lower the score.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from sqlalchemy import Connection, func, select
 
 from guwah.model.errors import InvalidInput
 from guwah.model.records import format_id
-from guwah.names import compare, pair_keys, word_keys
+from guwah.names import compare, detect_script, pair_keys, parse, word_keys
 from guwah.names.keys import id_key
 from guwah.store import tables
 
 COMMON_KEY = 2000
-MAX_CANDIDATES = 200
+MAX_CANDIDATES = 40
+MAX_FORMS = 4
 SHOWN_SCORE = 0.5  # candidates below this are not worth a reviewer's time
 
 
@@ -165,7 +167,8 @@ def find_candidates(conn: Connection, query: CandidateQuery, limit: int = 10) ->
         row = rows.get(person_id)
         if row is None or not names.get(person_id):
             continue
-        best = max((compare(query.name, form) for form in names[person_id]), key=lambda c: c.score)
+        forms = _forms_worth_comparing(query.name, names[person_id])
+        best = max((compare(query.name, form) for form in forms), key=lambda c: c.score)
         candidate = Candidate(
             person_id, best.score, best.score, row.display_name, best.b,
             row.birth_year, row.gender, row.place_code, row.status,
@@ -177,6 +180,24 @@ def find_candidates(conn: Connection, query: CandidateQuery, limit: int = 10) ->
             results.append(candidate)
     results.sort(key=lambda c: (-c.score, c.person_id))
     return results[:limit]
+
+
+def _forms_worth_comparing(name: str, forms: list[str]) -> list[str]:
+    """A person's name forms with distinct readings, those in the query's script first,
+    at most ``MAX_FORMS`` (the same name in two scripts often reads the same)."""
+    script = detect_script(name)
+    ranked = sorted(forms, key=lambda f: detect_script(f) is not script)
+    seen: set[tuple[str, ...]] = set()
+    chosen = []
+    for form in ranked:
+        reading = tuple(p.fold for p in parse(form).parts)
+        if reading in seen:
+            continue
+        seen.add(reading)
+        chosen.append(form)
+        if len(chosen) == MAX_FORMS:
+            break
+    return chosen or forms[:1]
 
 
 def _weigh_facts(

@@ -25,7 +25,7 @@ The threshold :data:`MATCH_THRESHOLD` was set on the labelled pairs in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -201,6 +201,45 @@ def _align(
     return _Alignment(score, matches, anchored)
 
 
+GOOD_ENOUGH = 0.97  # an alignment this good is not bettered by the other readings
+
+
+def _trials(
+    a: tuple[Part, ...], b: tuple[Part, ...]
+) -> Iterator[tuple[tuple[Part, ...], tuple[Part, ...], bool]]:
+    """The readings worth aligning, likeliest first: as written, the second name read in
+    reverse, then one name with two adjacent words joined (Gul Bahar = Gulbahar)."""
+    yield a, b, False
+    if len(b) > 1:
+        yield a, tuple(reversed(b)), True
+    if len(a) != len(b):
+        for xs in _merged(a)[1:]:
+            yield xs, b, False
+        for ys in _merged(b)[1:]:
+            yield a, ys, False
+
+
+def _best_alignment(
+    a: tuple[Part, ...], b: tuple[Part, ...], weights: Mapping[str, float] | None
+) -> tuple[_Alignment, bool]:
+    best: _Alignment | None = None
+    reversed_used = False
+    if len(a) == len(b) and max(word_similarity(x, y)[0] for x in a for y in b) < _MIN_ALIGNED:
+        return _Alignment(0.0, [], False), False  # no two words alike: nothing to align
+    for xs, ys, is_reversed in _trials(a, b):
+        found = _align(xs, ys, weights)
+        if is_reversed:
+            found.score *= REVERSED_PENALTY
+            # read in reverse, every word of the shorter name must find its partner
+            found.anchored = found.anchored and len(found.matches) >= min(len(xs), len(ys))
+        if best is None or _capped(found) > _capped(best):
+            best, reversed_used = found, is_reversed
+            if _capped(best) >= GOOD_ENOUGH:
+                break
+    assert best is not None
+    return best, reversed_used
+
+
 def _capped(found: _Alignment) -> float:
     return found.score if found.anchored else min(found.score, GIVEN_MISMATCH_CAP)
 
@@ -219,23 +258,7 @@ def compare(a: str, b: str, weights: Mapping[str, float] | None = None) -> Compa
     readings = (_reading(pa), _reading(pb))
     if not pa.parts or not pb.parts:
         return Comparison(a, b, 0.0, False, readings, (), ("a name has no letters to compare",))
-    best: _Alignment | None = None
-    reversed_used = False
-    pairs = [(xs, pb.parts) for xs in _merged(pa.parts)]
-    pairs += [(pa.parts, ys) for ys in _merged(pb.parts)[1:]]
-    for xs, ys in pairs:
-        orders = [(ys, False)]
-        if len(ys) > 1:
-            orders.append((tuple(reversed(ys)), True))
-        for order, is_reversed in orders:
-            found = _align(xs, order, weights)
-            if is_reversed:
-                found.score *= REVERSED_PENALTY
-                # read in reverse, every word of the shorter name must find its partner
-                found.anchored = found.anchored and len(found.matches) >= min(len(xs), len(ys))
-            if best is None or _capped(found) > _capped(best):
-                best, reversed_used = found, is_reversed
-    assert best is not None
+    best, reversed_used = _best_alignment(pa.parts, pb.parts, weights)
     notes: list[str] = []
     for name in (pa, pb):
         methods = sorted({METHOD[p.script] for p in name.parts if p.script in METHOD})

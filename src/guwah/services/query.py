@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -13,7 +13,7 @@ from guwah.model.gazetteer import load_gazetteer
 from guwah.model.records import Case, Claim, Person, Source, format_id, parse_id
 from guwah.model.view import CurrentView, derive_view, testifiers_of
 from guwah.services.archive import Archive
-from guwah.store import reader, tables
+from guwah.store import matching, reader, tables
 from guwah.store.search import MAX_LIMIT, SearchFilters, filtered_summaries, search
 
 NAME_RESULTS = 50  # people found by name lead the results, at most this many
@@ -28,6 +28,8 @@ class PersonDetail:
     claims_about: list[Claim]
     sources: dict[str, Source]
     cases: list[Case]
+    merged: list[str] = field(default_factory=list)  # people merged into this one
+    asked_for: str | None = None  # the id asked for, when it was merged into this one
 
 
 def person_number(public_id: str) -> int:
@@ -38,20 +40,31 @@ def person_number(public_id: str) -> int:
 
 
 def show_person(archive: Archive, public_id: str) -> PersonDetail:
+    """One person in full. A person merged into another is shown as the kept person, whose
+    record includes the names and claims of everyone merged into them."""
     number = person_number(public_id)
     with archive.engine.connect() as conn:
         found = reader.persons(conn, [number])
         if number not in found:
             raise NotFound(f"no person {format_id('person', number)} in the archive")
-        person = found[number]
-        claims = reader.claims_of(conn, [number]).get(number, [])
-        about = reader.claims_about(conn, number)
+        kept = matching.merged_into(conn, [number]).get(number, number)
+        group = [kept, *matching.members(conn, [kept]).get(kept, [])]
+        people = reader.persons(conn, group)
+        person = people[kept]
+        for other in group[1:]:
+            person.names.extend(people[other].names)
+            person.external_refs.extend(people[other].external_refs)
+        by_person = reader.claims_of(conn, group)
+        claims = [c for p in group for c in by_person.get(p, [])]
+        about = [c for p in group for c in reader.claims_about(conn, p)]
         source_numbers = sorted({parse_id("source", c.source_id) or 0 for c in claims + about})
         found_sources = reader.sources(conn, source_numbers, with_subjects=False)
         sources = {s.id: s for s in found_sources.values()}
-        cases = reader.cases_of(conn, [number])
+        cases = reader.cases_of(conn, group)
     view = derive_view(person.names, claims, testifiers_of(sources.values()))
-    return PersonDetail(person, view, claims, about, sources, cases)
+    merged = [format_id("person", p) for p in group[1:]]
+    shown_for = format_id("person", number) if kept != number else None
+    return PersonDetail(person, view, claims, about, sources, cases, merged, shown_for)
 
 
 def find_people(
