@@ -83,13 +83,20 @@ def test_same_person_across_scripts_and_spellings(a: str, b: str) -> None:
         ("Abdurehim Heyit", "Abdukerim Heyit"),  # shared common element Abdu-
         ("Mihrigul Tursun", "Mihrigul Ablet"),  # same given name, other fathers
         ("Memet Tursun", "Memet Ablet"),
-        ("Mihrigul", "Mihrigul Tursun"),  # a given name alone is not enough
     ],
 )
 def test_different_people_stay_apart(a: str, b: str) -> None:
     result = compare(a, b)
     assert not result.same, result.explain()
     assert not compare(b, a).same
+
+
+def test_a_given_name_alone_agrees_but_scores_below_a_full_match() -> None:
+    partial = compare("Rahile", "Rahile Dawut")
+    assert partial.same
+    assert partial.partial
+    assert partial.score < compare("Rahile Dawut", "Rahila Davut").score
+    assert any("given name alone" in note for note in partial.notes)
 
 
 def test_a_shared_fathers_name_alone_never_reaches_half() -> None:

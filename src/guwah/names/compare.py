@@ -31,12 +31,16 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from guwah.names.keys import classes, coarse, skeleton, soft_h
 from guwah.names.parts import ParsedName, Part, make_part, parse
 from guwah.names.readings import METHOD
 
 MATCH_THRESHOLD = 0.8
 GIVEN_MISMATCH_CAP = 0.5
 REVERSED_PENALTY = 0.96
+# a lone given name that is another name's given name (Rahile / Rahile Dawut): the names
+# agree as far as they go; enough to propose, and batch linkage asks for other facts
+PARTIAL_NAME = 0.81
 _MIN_ALIGNED = 0.5  # word pairs below this similarity are not aligned
 
 
@@ -59,6 +63,7 @@ class Comparison:
     readings: tuple[str, str]
     matches: tuple[WordMatch, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    partial: bool = False  # one name is a given name alone: consistent, not proof
 
     def explain(self) -> list[str]:
         lines = [f"read: {self.a!r} → {self.readings[0]}", f"read: {self.b!r} → {self.readings[1]}"]
@@ -81,27 +86,35 @@ def _by_distance(distance: int, length: int) -> float:
 
 def _spelling(a: Part, b: Part, x: str, y: str) -> tuple[float, str]:
     """Similarity of two folded strings (or compound remainders) x and y."""
-    cls_x, cls_y = (a.classes, b.classes) if (x, y) == (a.fold, b.fold) else (x, y)
-    if (x, y) != (a.fold, b.fold):
-        from guwah.names.keys import classes
-
-        cls_x, cls_y = classes(x), classes(y)
+    whole = (x, y) == (a.fold, b.fold)
+    cls_x, cls_y = (a.classes, b.classes) if whole else (classes(x), classes(y))
     d = Levenshtein.distance(cls_x, cls_y)
-    best = _by_distance(d, max(len(cls_x), len(cls_y)))
+    if d:  # an h between vowels comes and goes (Abdurehim / Abdureyim / Abdureim)
+        soft_x, soft_y = soft_h(cls_x), soft_h(cls_y)
+        d = min(
+            d,
+            Levenshtein.distance(soft_x, soft_y),
+            Levenshtein.distance(cls_x, soft_y),
+            Levenshtein.distance(soft_x, cls_y),
+        )
+    best = 0.96 if d == 0 else _by_distance(d, max(len(cls_x), len(cls_y)))
     how = "same letters, vowels folded" if d == 0 else f"{d} letter(s) apart"
-    if d == 0:
-        best = 0.96
     if not (a.vowels_reliable and b.vowels_reliable):
-        from guwah.names.keys import skeleton
-
+        # Chinese transcription invents vowels, drops h and blurs h/k/g, l/r, b/p, d/t
         sx, sy = skeleton(x), skeleton(y)
         ds = Levenshtein.distance(sx, sy)
-        via = _by_distance(ds, max(len(sx), len(sy))) * 0.93
-        if ds and sx.replace("h", "") == sy.replace("h", ""):
-            via, ds = 0.86, 0
+        via = 0.9 if ds == 0 else _by_distance(ds, max(len(sx), len(sy))) * 0.93
+        cx, cy = coarse(sx.replace("h", "")), coarse(sy.replace("h", ""))
+        blur_x, blur_y = {cx, coarse(sx)}, {cy, coarse(sy)}
+        if ds and blur_x & blur_y:
+            cx = min(blur_x & blur_y)
+            via, ds = (0.86 if len(cx) >= 4 else 0.7), 0
+        elif ds:
+            blurred = _by_distance(Levenshtein.distance(cx, cy), max(len(cx), len(cy))) * 0.9
+            via = max(via, blurred)
         if via > best:
             best = via
-            how = f"consonants {sx} ~ {sy}" if ds else f"same consonants {sx}"
+            how = f"consonants {sx} ~ {sy}" if ds else f"same consonants {cx} (Chinese blurs)"
     return best, how
 
 
@@ -115,12 +128,23 @@ def word_similarity(a: Part, b: Part) -> tuple[float, str]:
         return (0.75, "initial") if hit else (0.0, "initial differs")
     if a.element is not None and a.element is b.element:
         return 0.92, f"one name: {a.fold} = {b.fold}"
-    root_a, root_b = a.root or a.fold, b.root or b.fold
-    if (a.root or b.root) and root_a == root_b:
-        return 0.93, f"same root {root_a} (surname ending)"
+    if len(a.fold) > 3 and (a.fold + "a" == b.fold or b.fold + "a" == a.fold):
+        return 0.9, "the same name with the feminine -a (Gulnar/Gulnara)"
+    if a.root or b.root:
+        root_a, root_b = a.root or a.fold, b.root or b.fold
+        if root_a == root_b:
+            return 0.93, f"same root {root_a} (surname ending)"
+        sim, how = _spelling(a, b, root_a, root_b)
+        plain, plain_how = _spelling(a, b, a.fold, b.fold)
+        if sim * 0.97 > plain:
+            return sim * 0.97, f"roots {root_a} ~ {root_b}: {how}"
+        return plain, plain_how
     if (a.head or b.head) and a.head is b.head and a.tail is b.tail:
         sim, how = _spelling(a, b, a.core, b.core)
         return sim, f"{a.head.canonical if a.head else ''}- + {how}"
+    if a.head is b.head and (a.tail is None) != (b.tail is None) and a.core == b.core:
+        tail = (a.tail or b.tail).canonical  # type: ignore[union-attr]
+        return 0.88, f"the same name with and without -{tail} (Ehmet/Ehmetjan)"
     return _spelling(a, b, a.fold, b.fold)
 
 
@@ -141,7 +165,9 @@ def _merged(parts: tuple[Part, ...]) -> list[tuple[Part, ...]]:
         a, b = parts[i], parts[i + 1]
         if a.script is not b.script or a.initial or b.initial:
             continue
-        joined = make_part(a.text + b.text, a.script, a.reading + b.reading)
+        joined = make_part(
+            a.text + b.text, a.script, a.reading + b.reading, a.approximate or b.approximate
+        )
         variants.append((*parts[:i], joined, *parts[i + 2 :]))
     return variants
 
@@ -151,6 +177,7 @@ class _Alignment:
     score: float
     matches: list[WordMatch]
     anchored: bool
+    partial: bool = False
 
 
 def _align(
@@ -198,7 +225,11 @@ def _align(
             total += w * 0.5 if extra else w
     score = best[0][0] / total if total else 0.0
     anchored = 0 in matched_x and 0 in matched_y and sims[0][0][0] >= 0.8
-    return _Alignment(score, matches, anchored)
+    partial = False
+    lone = anchored and min(n, m) == 1 and max(n, m) > 1 and sims[0][0][0] >= 0.85
+    if lone and score < PARTIAL_NAME:
+        score, partial = PARTIAL_NAME, True
+    return _Alignment(score, matches, anchored, partial)
 
 
 GOOD_ENOUGH = 0.97  # an alignment this good is not bettered by the other readings
@@ -270,10 +301,13 @@ def compare(a: str, b: str, weights: Mapping[str, float] | None = None) -> Compa
             notes.append(f"{name.text!r}: left out {', '.join(name.dropped)}")
     if reversed_used:
         notes.append("names compared in reversed order")
+    if best.partial:
+        notes.append("one name is a given name alone: the names agree as far as they go")
     score = best.score
     if not best.anchored and score > GIVEN_MISMATCH_CAP:
         score = GIVEN_MISMATCH_CAP
         notes.append("given names do not agree: a shared father's name is not enough")
     score = round(min(score, 1.0), 4)
     same = score >= MATCH_THRESHOLD
-    return Comparison(a, b, score, same, readings, tuple(best.matches), tuple(notes))
+    matches = tuple(best.matches)
+    return Comparison(a, b, score, same, readings, matches, tuple(notes), best.partial)

@@ -30,6 +30,8 @@ _IOTATED = {"е": "ye", "ё": "yo", "ю": "yu", "я": "ya"}
 
 
 def _word(word: str) -> str:
+    # Chinese names in the Russian (Palladius) system: Цзяньго = Jianguo, Чжан = Zhang
+    word = word.replace("цз", "j").replace("Цз", "J").replace("чж", "j").replace("Чж", "J")
     out: list[str] = []
     previous = ""
     for char in word:

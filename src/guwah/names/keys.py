@@ -45,7 +45,9 @@ _SINGLE = str.maketrans({"x": "h", "q": "k", "v": "w", "y": "i"})
 _NOT_LETTER = re.compile(r"[^a-z]")
 _DOUBLE = re.compile(r"(.)\1+")
 _GLIDE_VOWEL = re.compile(r"uw|wu")
-_VOWEL_CLASS = str.maketrans({"e": "a", "i": "a", "o": "u"})
+_AW = re.compile(r"aw(?![aeiou])")
+_VOWEL_K = re.compile(r"([au])k(?=[au])")
+_VOWEL_CLASS = str.maketrans({"e": "a", "i": "a", "o": "u", "h": "k"})
 _VOWELS = re.compile(r"[aeiou]")
 _VOICING = str.maketrans({"p": "b", "t": "d", "k": "g", "c": "j", "s": "z"})
 
@@ -64,6 +66,7 @@ def fold(word: str) -> str:
             text = text.replace(old, new)
     text = text.translate(_SINGLE)
     text = _GLIDE_VOWEL.sub(lambda m: m.group(0).replace("w", ""), text)
+    text = _AW.sub("o", text)  # Kazakh au/aw for Uyghur ö: Dawlet = Dölet
     text = _DOUBLE.sub(r"\1", text)
     if len(text) > 3 and text.endswith("e"):
         text = text[:-1] + "a"
@@ -72,8 +75,14 @@ def fold(word: str) -> str:
 
 @lru_cache(maxsize=131072)
 def classes(folded: str) -> str:
-    """The fold with its vowels in two classes (a e i → a, o u → u), doubles single."""
+    """The fold with its vowels in two classes (a e i → a, o u → u) and h with k (Kazakh
+    қ is written q, k and kh: Baqyt, Bakyt, Bakhyt), doubles single."""
     return _DOUBLE.sub(r"\1", folded.translate(_VOWEL_CLASS))
+
+
+def soft_h(class_form: str) -> str:
+    """A vowel-class form without the h (k) between vowels: Abdurehim = Abdureyim."""
+    return _DOUBLE.sub(r"\1", _VOWEL_K.sub(r"\1", class_form))
 
 
 @lru_cache(maxsize=131072)
@@ -84,6 +93,18 @@ def skeleton(folded: str) -> str:
     head = "a" if folded[0] in "aeiou" else ""
     body = _VOWELS.sub("", folded.replace("w", "") if len(folded) > 1 else folded)
     return _DOUBLE.sub(r"\1", head + body)
+
+
+_COARSE = str.maketrans(
+    {"h": "k", "g": "k", "l": "r", "p": "b", "f": "b", "t": "d", "j": "s", "c": "s", "z": "s"}
+)
+
+
+@lru_cache(maxsize=131072)
+def coarse(skel: str) -> str:
+    """A skeleton as Chinese transcription blurs it: h g k together (哈 writes Kazakh q),
+    l r (拉 la/ra), b p f, d t, and the sibilants j c z s; doubles single."""
+    return _DOUBLE.sub(r"\1", skel.translate(_COARSE))
 
 
 def block(skel: str) -> str:

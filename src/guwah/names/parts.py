@@ -30,10 +30,26 @@ TITLES = frozenset(
 # standalone "son of" / "daughter of" words (Kazakh, Uzbek, Uyghur) carry no name
 LINK_WORDS = frozenset(
     fold(t)
-    for t in ("uly", "uli", "qyzy", "kyzy", "qizi", "kizi", "ogli", "oghli", "ugli", "ibn", "bin")
+    for t in (
+        "uly",
+        "uli",
+        "uulu",
+        "qyzy",
+        "kyzy",
+        "gyzy",
+        "qizi",
+        "kizi",
+        "ogli",
+        "oghli",
+        "ugli",
+        "ibn",
+        "bin",
+    )
 )
 # surname and patronymic endings, as folded (v is folded to w)
-_NAME_SUFFIX = re.compile(r"^(.{3,}?)(owic|ewic|owna|ewna|owa|ewa|ow|ew|uli|kizi|ogli|ugli)$")
+_NAME_SUFFIX = re.compile(
+    r"^(.{3,}?)(owic|ewic|owna|ewna|owa|ewa|ofa|ow|ew|of|uli|kizi|ogli|ugli)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +67,12 @@ class Part:
     head: Element | None  # a compound's opening element (Abdu-rehim)
     core: str  # the compound without its listed opening and closing elements
     tail: Element | None  # a compound's closing element (Memet-jan)
+    approximate: bool = False  # read from a transcription (Chinese characters or pinyin)
 
     @property
     def vowels_reliable(self) -> bool:
-        """Chinese transcription adds and changes vowels; other scripts keep them."""
-        return self.script is not Script.HAN
+        """Chinese transcription adds and changes vowels; other spellings keep them."""
+        return not self.approximate
 
     @property
     def initial(self) -> bool:
@@ -75,7 +92,7 @@ class ParsedName:
 
 
 @lru_cache(maxsize=65536)
-def make_part(text: str, script: Script, reading: str) -> Part:
+def make_part(text: str, script: Script, reading: str, approximate: bool = False) -> Part:
     folded = fold(reading)
     match = _NAME_SUFFIX.match(folded)
     root = match.group(1) if match else None
@@ -84,7 +101,7 @@ def make_part(text: str, script: Script, reading: str) -> Part:
     head, core, tail = table.split(folded) if element is None else (None, folded, None)
     return Part(
         text, script, reading, folded, classes(folded), skeleton(folded), root,
-        element, head, core, tail,
+        element, head, core, tail, approximate,
     )  # fmt: skip
 
 
@@ -116,5 +133,5 @@ def parse(text: str) -> ParsedName:
     reordered = _surname_first(tuple(kept), text)
     if reordered:
         kept = kept[1:] + kept[:1]
-    parts = tuple(make_part(w.text, w.script, w.reading) for w in kept)
+    parts = tuple(make_part(w.text, w.script, w.reading, w.approximate) for w in kept)
     return ParsedName(text, parts, reordered, tuple(dropped))

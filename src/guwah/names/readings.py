@@ -32,6 +32,7 @@ class Word:
     text: str
     script: Script
     reading: str
+    approximate: bool = False  # a phonetic transcription: vowels (and h) not to be trusted
 
 
 def _han_words(text: str) -> list[Word]:
@@ -43,11 +44,13 @@ def _han_words(text: str) -> list[Word]:
         if detect_script(part) is not Script.HAN:
             words.extend(_plain_words(part))
             continue
-        readings = hanzi.romanize(part)
-        if len(readings) == 1:
-            words.append(Word(part, Script.HAN, readings[0]))
-        else:
-            words.extend(Word(part, Script.HAN, reading) for reading in readings)
+        if len(parts) > 1:  # a part of a dotted name: given name or father's name
+            words.append(Word(part, Script.HAN, hanzi.romanize_part(part), approximate=True))
+            continue
+        # one undotted name: a transcription, or a Han or Hui surname + given name (pinyin
+        # spells those exactly)
+        approximate = not hanzi.is_han_chinese_name(part)
+        words.extend(Word(part, Script.HAN, r, approximate) for r in hanzi.romanize(part))
     return words
 
 
@@ -66,10 +69,43 @@ def _plain_words(text: str) -> list[Word]:
             words.extend(_han_words(token))
             continue
         else:
-            reading = latin_reading(token)
-            reading = _JOINERS.sub("", reading)
+            reading = _JOINERS.sub("", latin_reading(token))
+            words.append(Word(token, script, reading, looks_like_pinyin(reading)))
+            continue
         words.append(Word(token, script, reading.replace(" ", "")))
     return words
+
+
+@lru_cache(maxsize=1)
+def _pinyin_syllables() -> frozenset[str]:
+    from pypinyin import Style, pinyin_dict
+    from pypinyin.style import convert
+
+    found: set[str] = set()
+    for readings in pinyin_dict.pinyin_dict.values():
+        for reading in readings.split(","):
+            found.add(convert(reading, Style.NORMAL, strict=False).replace("ü", "u"))
+    return frozenset(s for s in found if s.isascii() and s.isalpha())
+
+
+@lru_cache(maxsize=65536)
+def looks_like_pinyin(word: str) -> bool:
+    """A Latin word made wholly of three or more pinyin syllables (Maimaiti, Hailaite,
+    Abudureheman): a Uyghur name spelt from its Chinese transcription, as Chinese
+    passports and lists do, so its vowels are the transcription's, not the name's."""
+    syllables = _pinyin_syllables()
+    word = word.lower()
+    # fewest syllables covering the word, by dynamic programming from the end
+    best: list[int | None] = [None] * len(word) + [0]
+    for start in range(len(word) - 1, -1, -1):
+        for end in range(start + 1, min(len(word), start + 6) + 1):
+            rest = best[end]
+            if rest is not None and word[start:end] in syllables:
+                count = rest + 1
+                current = best[start]
+                best[start] = count if current is None else min(current, count)
+    found = best[0]
+    return found is not None and found >= 3
 
 
 @lru_cache(maxsize=65536)

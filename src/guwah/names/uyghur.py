@@ -5,8 +5,10 @@ Latin letter or digraph, with three rules:
 
 * the hamza carrier ``ئ`` only marks a vowel at the start of a syllable: silent at the
   start of a word, an apostrophe inside one (``مەسئۇل`` → ``mes'ul``, ``قۇرئان`` → ``qur'an``);
-* Arabic-language letters that Uyghur writers sometimes type (``ه`` heh, ``ي`` yeh,
-  ``ة``, ``ك``) are read as the Uyghur letter they stand for;
+* Arabic and Persian letters that Uyghur writers sometimes type are read as the Uyghur
+  letter they stand for: ``ه`` heh for the vowel ``ە`` (e; the consonant h is ``ھ``),
+  ``ی`` Farsi yeh for ``ى`` (i) at the end of a word and ``ي`` (y) elsewhere, ``ك``
+  and ``ک`` for k, ``ة`` for e;
 * presentation forms, vowel signs (harakat), tatweel and zero-width joiners are
   normalised away first.
 
@@ -53,7 +55,6 @@ _LETTERS: dict[str, str] = {
     "ې": "é",
     "ى": "i",
     "ي": "y",
-    "ی": "y",
     "ۍ": "i",
     "ة": "e",
     "أ": "a",
@@ -74,6 +75,7 @@ _LETTERS: dict[str, str] = {
 _IGNORED = re.compile("[\u064b-\u065f\u0670\u0640\u200c\u200d\u200e\u200f\u061c]")
 _HAMZA = "ئ"
 _HEH = "ه"
+_FARSI_YEH = "ی"
 
 
 def _word(word: str) -> str:
@@ -85,8 +87,12 @@ def _word(word: str) -> str:
                 out.append("'")
             continue
         if char == _HEH:
-            # Arabic heh: a final one writes the vowel e, any other the consonant h
-            out.append("e" if index == len(word) - 1 else "h")
+            # Arabic heh typed for the Uyghur vowel ە (the consonant is ھ)
+            out.append("e")
+            continue
+        if char == _FARSI_YEH:
+            # typed for both ى (i) and ي (y): i at the end of a word, else y
+            out.append("i" if index == len(word) - 1 else "y")
             continue
         out.append(_LETTERS.get(char, char))
     return "".join(out)
