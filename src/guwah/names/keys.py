@@ -96,14 +96,26 @@ def skeleton(folded: str) -> str:
 
 
 _COARSE = str.maketrans(
-    {"h": "k", "g": "k", "l": "r", "p": "b", "f": "b", "t": "d", "j": "s", "c": "s", "z": "s"}
+    {
+        "h": "k",
+        "g": "k",
+        "l": "r",
+        "p": "b",
+        "f": "b",
+        "t": "d",
+        "j": "s",
+        "c": "s",
+        "z": "s",
+        "m": "n",
+    }
 )
 
 
 @lru_cache(maxsize=131072)
 def coarse(skel: str) -> str:
     """A skeleton as Chinese transcription blurs it: h g k together (哈 writes Kazakh q),
-    l r (拉 la/ra), b p f, d t, and the sibilants j c z s; doubles single."""
+    l r (拉 la/ra), b p f, d t, m n (音 for -yim), and the sibilants j c z s; doubles
+    single."""
     return _DOUBLE.sub(r"\1", skel.translate(_COARSE))
 
 

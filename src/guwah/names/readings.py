@@ -15,6 +15,7 @@ from guwah.names.uyghur import arabic_to_latin
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|（[^）]*）")
 _SEPARATORS = re.compile(r"[\s,;/|_]+")
 _HAN_DOTS = re.compile(r"[·‧•・･⋅．.\s]+")
+_DOTS = re.compile(r"[·‧•・･⋅．.]")
 _JOINERS = re.compile(r"[-‐‑–'’ʼ`´]")
 
 METHOD = {
@@ -39,6 +40,9 @@ def _han_words(text: str) -> list[Word]:
     from guwah.names import hanzi  # the Chinese tables load on first use
 
     parts = [part for part in _HAN_DOTS.split(text) if part]
+    joined = "".join(parts)
+    if len(parts) > 1 and not _DOTS.search(text) and hanzi.is_han_chinese_name(joined):
+        return [Word(joined, Script.HAN, r) for r in hanzi.romanize(joined)]  # 杨 志强
     words: list[Word] = []
     for part in parts:
         if detect_script(part) is not Script.HAN:
