@@ -111,7 +111,10 @@ def main() -> None:
 
 
 def run(archive: Any, args: argparse.Namespace) -> None:
+    from sqlalchemy import select
+
     from guwah.match.candidates import CandidateQuery, find_candidates
+    from guwah.store import tables
     from guwah.store.search import SearchFilters, search
 
     people, names = truth(archive, args.people, args.seed)
@@ -119,39 +122,43 @@ def run(archive: Any, args: argparse.Namespace) -> None:
     rng = Random(args.seed)
     picks = rng.sample(groups, min(args.queries, len(groups)))
     print(f"{len(people):,} identities, {len(groups):,} filed more than once; {len(picks)} queries")
-    ours: list[float] = []
-    base: list[float] = []
-    hits = {"ours@1": 0, "ours@10": 0, "base@1": 0, "base@10": 0}
+    kinds = ("guwah match, name only", "guwah match, name + born + gender", "baseline FTS")
+    times: dict[str, list[float]] = {k: [] for k in kinds}
+    hits: dict[str, list[int]] = {k: [0, 0] for k in kinds}
+    summary = tables.person_summary
     with archive.engine.connect() as conn:
         for ids in picks:
             asked = rng.choice(ids)
             name = rng.choice(names[asked])
             wanted = set(ids) - {asked}
-            started = time.perf_counter()
-            found = [c.person_id for c in find_candidates(conn, CandidateQuery(name), LIMIT)]
-            ours.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            rows = [r.person_id for r in search(conn, name, SearchFilters(), LIMIT, 0)]
-            base.append((time.perf_counter() - started) * 1000)
-            for label, result in (("ours", found), ("base", rows)):
+            row = conn.execute(select(summary).where(summary.c.person_id == asked)).first()
+            bare = CandidateQuery(name)
+            facts = CandidateQuery(name, row.birth_year, row.gender) if row else bare
+            for kind in kinds:
+                started = time.perf_counter()
+                if kind == kinds[2]:
+                    result = [r.person_id for r in search(conn, name, SearchFilters(), LIMIT, 0)]
+                else:
+                    asked_for = bare if kind == kinds[0] else facts
+                    result = [c.person_id for c in find_candidates(conn, asked_for, LIMIT)]
+                times[kind].append((time.perf_counter() - started) * 1000)
                 others = [p for p in result if p != asked]
-                hits[f"{label}@1"] += bool(others[:1] and others[0] in wanted)
-                hits[f"{label}@10"] += bool(set(others) & wanted)
+                hits[kind][0] += bool(others[:1] and others[0] in wanted)
+                hits[kind][1] += bool(set(others) & wanted)
     n = len(picks)
-    for label, times in (("guwah match", ours), ("baseline FTS", base)):
-        key = "ours" if label.startswith("guwah") else "base"
-        q = statistics.quantiles(times, n=20)
+    for kind in kinds:
+        q = statistics.quantiles(times[kind], n=20)
         print(
-            f"{label:13} p50 {statistics.median(times):7.2f} ms  p95 {q[18]:7.2f} ms  "
-            f"max {max(times):7.2f} ms  recall@1 {hits[key + '@1'] / n:.3f}  "
-            f"recall@10 {hits[key + '@10'] / n:.3f}"
+            f"{kind:34} p50 {statistics.median(times[kind]):7.2f} ms  p95 {q[18]:7.2f} ms  "
+            f"max {max(times[kind]):7.2f} ms  recall@1 {hits[kind][0] / n:.3f}  "
+            f"recall@10 {hits[kind][1] / n:.3f}"
         )
-    p95 = statistics.quantiles(ours, n=20)[18]
-    ratio = p95 / statistics.quantiles(base, n=20)[18]
+    p95 = max(statistics.quantiles(times[k], n=20)[18] for k in kinds[:2])
+    ratio = p95 / statistics.quantiles(times[kinds[2]], n=20)[18]
     verdict = "met" if p95 < TARGET_P95_MS else "NOT met"
     print(
         f"target p95 < {TARGET_P95_MS} ms at 1,000,000 people: {verdict} here "
-        f"({args.people:,} people); p95 ratio guwah/baseline {ratio:.2f}"
+        f"({args.people:,} people); worst guwah p95 / baseline p95 = {ratio:.2f}"
     )
 
 

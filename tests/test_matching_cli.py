@@ -80,3 +80,30 @@ def test_names_commands_need_no_archive(cli: Cli) -> None:
     assert compared["explanation"]
     text = ok(cli("names", "compare", "Gulnar Tursun", "Mihrigul Tursun", db=False)).stdout
     assert "not the same" in text
+
+
+def _valid_id(region: str, birth: str, sequence: str) -> str:
+    from stdnum.cn import ric
+
+    body = region + birth + sequence
+    return body + ric.calc_check_digit(body + "0")  # it skips the last character
+
+
+def test_match_by_id_number_finds_the_holder_under_any_spelling(
+    cli_archive: Cli, tmp_path: Path
+) -> None:
+    number = _valid_id("653001", "19710304", "902")
+    other = _valid_id("653001", "19710304", "904")
+    path = tmp_path / "ids.csv"
+    path.write_text(
+        "id,name,gender,birth_year,id_number\n"
+        f"I-1,Qurban Mamut,male,1971,{number}\n"
+        f"I-2,Kurban Mamut,male,1971,{other}\n",
+        encoding="utf-8",
+    )
+    ok(cli_archive("import", str(path), "--list", "ids"))
+    found = json_of(cli_archive, "match", "库尔班·马木提", "--id-number", number)
+    assert found[0]["score"] >= 0.99
+    assert "same Chinese ID number" in found[0]["reasons"]
+    assert found[1]["score"] < found[0]["score"] - 0.3
+    assert "a different Chinese ID number" in found[1]["reasons"]

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, select
 
 from guwah.model.errors import InvalidInput
 from guwah.model.records import format_id
@@ -86,19 +87,29 @@ def _useful_keys(conn: Connection, keys: Iterable[str]) -> list[str]:
     return useful
 
 
-def _hits(conn: Connection, keys: Sequence[str]) -> list[int]:
+def _hits(conn: Connection, keys: Sequence[str], query: CandidateQuery) -> list[int]:
+    """The people hit by the most keys; among equals (namesakes are many in a large
+    archive), those whose birth year and gender agree with the query come first."""
     if not keys:
         return []
-    table = tables.name_keys
+    table, summary = tables.name_keys, tables.person_summary
     hits = func.count().label("hits")
-    query = (
-        select(table.c.person_id, hits)
-        .where(table.c.key.in_(keys))
-        .group_by(table.c.person_id)
-        .order_by(hits.desc(), table.c.person_id)
+    order: list[Any] = [hits.desc()]
+    query_sql = select(table.c.person_id, hits).where(table.c.key.in_(keys))
+    if query.birth_year is not None or query.gender is not None:
+        query_sql = query_sql.join(summary, summary.c.person_id == table.c.person_id)
+        if query.birth_year is not None:
+            gap = func.abs(summary.c.birth_year - query.birth_year)
+            order.append(func.min(func.coalesce(gap, 3)))
+        if query.gender is not None:
+            differs = case((summary.c.gender == query.gender, 0), else_=1)
+            order.append(func.min(differs))
+    rows = conn.execute(
+        query_sql.group_by(table.c.person_id)
+        .order_by(*order, table.c.person_id)
         .limit(MAX_CANDIDATES)
     )
-    return [row.person_id for row in conn.execute(query)]
+    return [row.person_id for row in rows]
 
 
 def _kept(conn: Connection, ids: Sequence[int]) -> dict[int, int]:
@@ -148,7 +159,7 @@ def find_candidates(conn: Connection, query: CandidateQuery, limit: int = 10) ->
     keys = set(pair_keys(query.name)) | set(word_keys(query.name))
     if wanted_id:
         keys.add(f"id:{wanted_id}")
-    found = _hits(conn, _useful_keys(conn, keys))
+    found = _hits(conn, _useful_keys(conn, keys), query)
     if not found:
         return []
     absorbed = _kept(conn, found)
