@@ -236,8 +236,26 @@ def run_baseline(jsonl: str, db: str, indexed: bool) -> Result:
                 key = f"{person_id}\x1f{claim['kind']}\x1f{value_json}\x1f{date}\x1f{place}"
                 fingerprint = hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
                 claims.append(
-                    (claim_id, person_id, 1, claim["kind"], value_json, text, date, None, None,
-                     None, place, None, "accepted", None, None, ACTOR, now, fingerprint)
+                    (
+                        claim_id,
+                        person_id,
+                        1,
+                        claim["kind"],
+                        value_json,
+                        text,
+                        date,
+                        None,
+                        None,
+                        None,
+                        place,
+                        None,
+                        "accepted",
+                        None,
+                        None,
+                        ACTOR,
+                        now,
+                        fingerprint,
+                    )
                 )
                 body.append(text)
                 if place:
@@ -246,8 +264,9 @@ def run_baseline(jsonl: str, db: str, indexed: bool) -> Result:
                 for ref in record["external_refs"]:
                     refs.append((ref["namespace"], ref["ref"], person_id))
                     body.append(f"{ref['namespace']}:{ref['ref']}")
-                docs.append((person_id, " ".join(n["text"] for n in record["names"]),
-                             " ".join(body)))
+                docs.append(
+                    (person_id, " ".join(n["text"] for n in record["names"]), " ".join(body))
+                )
             if len(persons) >= BATCH:
                 flush()
     flush()
@@ -415,8 +434,10 @@ def print_profile(path: Path, top: int) -> None:
     import pstats
 
     print()
-    print(f"cProfile of the guwah import (stats in {path}), top {top} guwah functions by "
-          "cumulative time (profiling slows the import)")
+    print(
+        f"cProfile of the guwah import (stats in {path}), top {top} guwah functions by "
+        "cumulative time (profiling slows the import)"
+    )
     stats = pstats.Stats(str(path), stream=sys.stdout)
     stats.sort_stats("cumulative").print_stats(f"{os.sep}guwah{os.sep}", top)
     print(f"top {top} functions anywhere (guwah, libraries, C) by internal time")
@@ -438,16 +459,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--workdir", type=Path, help="where to put the files (default: a new temp dir in /tmp)"
     )
     parser.add_argument(
-        "--keep", action="store_true",
+        "--keep",
+        action="store_true",
         help="keep the JSONL file and the last guwah archive (archive-N-sSEED.db) in workdir",
     )
     parser.add_argument(
-        "--profile", type=Path, metavar="FILE",
+        "--profile",
+        type=Path,
+        metavar="FILE",
         help="profile one guwah import (an extra run, not in the figures) into FILE",
     )
     parser.add_argument("--top", type=int, default=15, help="functions to print with --profile")
     parser.add_argument(
-        "--import-workers", metavar="N",
+        "--import-workers",
+        metavar="N",
         help="set GUWAH_IMPORT_WORKERS for the guwah runs (default: guwah decides; the "
         "--profile run uses 0 unless this is given, so that all the work is profiled)",
     )
@@ -495,7 +520,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"  run {run + 1}/{args.runs} {name:<17} {result['seconds']:8.2f} s  "
                     f"{result['people'] / result['seconds']:>9,.0f} people/s  "
-                    f"peak {result['peak_mb']:7.1f} MB", flush=True,
+                    f"peak {result['peak_mb']:7.1f} MB",
+                    flush=True,
                 )
                 if name == "guwah" and args.keep and run == args.runs - 1:
                     remove_db(kept)

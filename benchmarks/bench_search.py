@@ -132,8 +132,12 @@ def prefecture_code(name: str) -> str:
 
 
 def make_queries(n: int, pools: dict[tuple[str, str], list[str]], rng: Random) -> list[Query]:
-    keys = [(script, kind) for kind in ("common", "rare") for script in SCRIPTS
-            if (script, kind) in pools]
+    keys = [
+        (script, kind)
+        for kind in ("common", "rare")
+        for script in SCRIPTS
+        if (script, kind) in pools
+    ]
     fts = "SELECT rowid FROM person_fts WHERE person_fts MATCH ? LIMIT ?"
     fts_status = (
         "SELECT s.person_id FROM person_fts JOIN person_summary AS s "
@@ -150,23 +154,36 @@ def make_queries(n: int, pools: dict[tuple[str, str], list[str]], rng: Random) -
         queries += [
             Query("text", label, {"text": token}, fts, (match_expr(token), LIMIT)),
             Query(
-                "text + status", label, {"text": token, "status": "detained"},
-                fts_status, (match_expr(token), "detained", LIMIT),
+                "text + status",
+                label,
+                {"text": token, "status": "detained"},
+                fts_status,
+                (match_expr(token), "detained", LIMIT),
             ),
             Query(
-                "ethnicity", "Kazakh", {"text": None, "ethnicity": "Kazakh"},
-                by_filter.format("ethnicity = ?"), ("Kazakh", LIMIT),
+                "ethnicity",
+                "Kazakh",
+                {"text": None, "ethnicity": "Kazakh"},
+                by_filter.format("ethnicity = ?"),
+                ("Kazakh", LIMIT),
             ),
             Query(
-                "year", "2018", {"text": None, "year": 2018},
-                by_filter.format("detained_year = ?"), (2018, LIMIT),
+                "year",
+                "2018",
+                {"text": None, "year": 2018},
+                by_filter.format("detained_year = ?"),
+                (2018, LIMIT),
             ),
             Query(
-                "place", place, {"text": None, "place": place},
-                by_filter.format("prefecture_code = ?"), (code, LIMIT),
+                "place",
+                place,
+                {"text": None, "place": place},
+                by_filter.format("prefecture_code = ?"),
+                (code, LIMIT),
             ),
             Query(
-                "all filters", f"Kazakh 2018 {place}",
+                "all filters",
+                f"Kazakh 2018 {place}",
                 {"text": None, "ethnicity": "Kazakh", "year": 2018, "place": place},
                 by_filter.format("ethnicity = ? AND detained_year = ? AND prefecture_code = ?"),
                 ("Kazakh", 2018, code, LIMIT),
@@ -279,15 +296,20 @@ def run_queries(archive: Any, queries: list[Query], find: Callable[..., Any]) ->
 
 
 def percentiles(values: list[float]) -> tuple[float, float, float]:
-    p95 = statistics.quantiles(values, n=100, method="inclusive")[94] if len(values) > 1 \
+    p95 = (
+        statistics.quantiles(values, n=100, method="inclusive")[94]
+        if len(values) > 1
         else values[0]
+    )
     return statistics.median(values), p95, max(values)
 
 
 def print_report(people: int, per_kind: int, timings: dict[str, Timings]) -> None:
     print()
-    print(f"find_people on {people:,} people, {per_kind} queries of each kind, limit {LIMIT}; "
-          "ms per query, p50 / p95 / max")
+    print(
+        f"find_people on {people:,} people, {per_kind} queries of each kind, limit {LIMIT}; "
+        "ms per query, p50 / p95 / max"
+    )
     header = (
         f"{'query':<14}| {'guwah find_people':>23} | {'same SQL, raw cursor':>23} | "
         f"{'simple SQL baseline':>23} | {'layers ms':>9} | {'p50 g/same':>10} | "
@@ -326,8 +348,10 @@ def print_breakdown(kind: str, queries: list[Query], timings: dict[str, Timings]
         groups.setdefault(query.label, []).append(i)
     t = timings[kind]
     print()
-    print(f"{kind} by {'token script/frequency' if kind.startswith('text') else 'value'}: "
-          "n, guwah p50 / p95 / max ms, same SQL p50, simple p50, mean hits[, tokens]")
+    print(
+        f"{kind} by {'token script/frequency' if kind.startswith('text') else 'value'}: "
+        "n, guwah p50 / p95 / max ms, same SQL p50, simple p50, mean hits[, tokens]"
+    )
     for label, indices in sorted(groups.items()):
         g = percentiles([t.guwah[i] for i in indices])
         same = statistics.median(t.same[i] for i in indices)
@@ -335,8 +359,10 @@ def print_breakdown(kind: str, queries: list[Query], timings: dict[str, Timings]
         hits = statistics.mean(t.hits_guwah[i] for i in indices)
         tokens = sorted({str(mine[i].guwah["text"]) for i in indices})[:4]
         example = ", ".join(tokens) if kind.startswith("text") else ""
-        print(f"  {label:<22} {len(indices):>4}  {_triple(g):>23}  {same:>8.2f}  {simple:>8.3f}  "
-              f"{hits:>5.1f}  {example}".rstrip())
+        print(
+            f"  {label:<22} {len(indices):>4}  {_triple(g):>23}  {same:>8.2f}  {simple:>8.3f}  "
+            f"{hits:>5.1f}  {example}".rstrip()
+        )
 
 
 def _triple(values: tuple[float, float, float]) -> str:
@@ -354,17 +380,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="seed of the data and the queries")
     parser.add_argument("--queries", type=int, default=200, help="queries of each kind")
     parser.add_argument(
-        "--workdir", type=Path,
+        "--workdir",
+        type=Path,
         help=f"where the archive goes (default: a new temp dir in /tmp, or {DEFAULT_REUSE_DIR} "
         "with --reuse)",
     )
     parser.add_argument(
-        "--reuse", action="store_true",
+        "--reuse",
+        action="store_true",
         help="use the archive archive-N-sSEED.db in workdir if there is one, and keep it",
     )
     parser.add_argument("--keep", action="store_true", help="keep the archive and the JSONL")
     parser.add_argument(
-        "--smoke", action="store_true",
+        "--smoke",
+        action="store_true",
         help=f"a quick check: {SMOKE_PEOPLE:,} people, {SMOKE_QUERIES} queries of each kind",
     )
     args = parser.parse_args(argv)

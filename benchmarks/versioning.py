@@ -18,7 +18,10 @@ def code_version() -> str:
     try:
         commit = subprocess.run(
             ["git", "-C", str(src), "rev-parse", "--short", "HEAD"],
-            capture_output=True, text=True, timeout=10, check=False,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         ).stdout.strip()
     except OSError:
         commit = ""

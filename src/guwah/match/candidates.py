@@ -8,7 +8,8 @@ explanation. The name's keys (:mod:`guwah.names.index`) are looked up in the
 1. an ID-number key finds its holder directly;
 2. the given-name + second-name keys find people with both names alike;
 3. single-word keys are used too, except those shared by so many people that they
-   say nothing (``COMMON_KEY`` postings or more: Muhammad, Gül...);
+   say nothing (``COMMON_KEY`` postings or more: Muhammad, Gül...); when every key of
+   the name is that common, the first ``COMMON_SCAN`` postings of its keys are read;
 4. at most ``MAX_CANDIDATES`` people (those hit by the most keys) are then compared
    with :func:`guwah.names.compare`, on up to ``MAX_FORMS`` of their name forms with
    distinct readings (those in the query's script first), and the other facts raise or
@@ -30,6 +31,7 @@ from guwah.names.keys import id_key
 from guwah.store import tables
 
 COMMON_KEY = 2000
+COMMON_SCAN = 20000  # postings read when every key of a name is common
 MAX_CANDIDATES = 40
 MAX_FORMS = 4
 SHOWN_SCORE = 0.5  # candidates below this are not worth a reviewer's time
@@ -87,17 +89,28 @@ def _useful_keys(conn: Connection, keys: Iterable[str]) -> list[str]:
     return useful
 
 
-def _hits(conn: Connection, keys: Sequence[str], query: CandidateQuery) -> list[int]:
+def _hits(
+    conn: Connection, keys: Sequence[str], query: CandidateQuery, bounded: bool = False
+) -> list[int]:
     """The people hit by the most keys; among equals (namesakes are many in a large
-    archive), those whose birth year and gender agree with the query come first."""
+    archive), those whose birth year and gender agree with the query come first.
+    ``bounded``: the keys are common; only the first ``COMMON_SCAN`` postings are read."""
     if not keys:
         return []
     table, summary = tables.name_keys, tables.person_summary
+    source: Any = table
+    if bounded:
+        source = (
+            select(table.c.key, table.c.person_id)
+            .where(table.c.key.in_(keys))
+            .limit(COMMON_SCAN)
+            .subquery()
+        )
     hits = func.count().label("hits")
     order: list[Any] = [hits.desc()]
-    query_sql = select(table.c.person_id, hits).where(table.c.key.in_(keys))
+    query_sql = select(source.c.person_id, hits).where(source.c.key.in_(keys))
     if query.birth_year is not None or query.gender is not None:
-        query_sql = query_sql.join(summary, summary.c.person_id == table.c.person_id)
+        query_sql = query_sql.join(summary, summary.c.person_id == source.c.person_id)
         if query.birth_year is not None:
             gap = func.abs(summary.c.birth_year - query.birth_year)
             order.append(func.min(func.coalesce(gap, 3)))
@@ -105,8 +118,8 @@ def _hits(conn: Connection, keys: Sequence[str], query: CandidateQuery) -> list[
             differs = case((summary.c.gender == query.gender, 0), else_=1)
             order.append(func.min(differs))
     rows = conn.execute(
-        query_sql.group_by(table.c.person_id)
-        .order_by(*order, table.c.person_id)
+        query_sql.group_by(source.c.person_id)
+        .order_by(*order, source.c.person_id)
         .limit(MAX_CANDIDATES)
     )
     return [row.person_id for row in rows]
@@ -156,10 +169,13 @@ def find_candidates(conn: Connection, query: CandidateQuery, limit: int = 10) ->
         wanted_id = id_key(query.id_number)
         if wanted_id is None:
             raise InvalidInput(f"invalid Chinese ID number {query.id_number!r}")
-    keys = set(pair_keys(query.name)) | set(word_keys(query.name))
-    if wanted_id:
-        keys.add(f"id:{wanted_id}")
-    found = _hits(conn, _useful_keys(conn, keys), query)
+    pairs, words = set(pair_keys(query.name)), set(word_keys(query.name))
+    keys = pairs | words | ({f"id:{wanted_id}"} if wanted_id else set())
+    useful = _useful_keys(conn, keys)
+    if useful and useful != [f"id:{wanted_id}"]:
+        found = _hits(conn, useful, query)
+    else:  # every name key is common (Muhammad Muhammad): read a bounded share of them
+        found = _hits(conn, useful + sorted(pairs or words), query, bounded=True)
     if not found:
         return []
     absorbed = _kept(conn, found)

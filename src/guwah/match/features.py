@@ -11,15 +11,21 @@ and reduced to values that the four scripts of one name share:
     characters, whose transcription invents and changes vowels.
 ``name_cls``
     the full canonical reading: the vowel-class folds of every word, space-joined.
+``name_skel``
+    the given and second names' skeletons together (``glbhr|htj``), counted over the
+    input to say how common a full name is.
 ``pair_keys``
     the given-name + second-name block keys of every form (:func:`guwah.names.pair_keys`),
-    the main blocking key; a list, exploded by Splink.
+    the main blocking key; one row per (record, key) in a table of their own.
+``given_block`` / ``second_block``
+    their coarse block keys (:func:`guwah.names.keys.block`), counted over the input to
+    say how common a name is, spelling variants included.
 ``gy_key`` / ``solo_key``
     the given name's block key with the birth year: a record that has the given name
     alone (``solo_key``) is blocked against every record's ``gy_key``.
 ``id_key``, ``birth_year``, ``gender``, ``place_key``, ``area_key``
     the canonical 18-character ID number (None when it does not validate), the place's
-    gazetteer code (or its folded name when unknown) and its prefecture.
+    gazetteer code (or the skeleton of its reading when unknown) and its prefecture.
 
 The scalar name columns come from one *preferred* form: a form with two words or more,
 in an alphabetic script before Chinese characters (whose readings are guesses). The
@@ -35,11 +41,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pyarrow as pa
+import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no type hints
 
 from guwah.model.errors import InvalidInput
 from guwah.model.gazetteer import load_gazetteer
-from guwah.model.gazetteer import name_keys as place_name_keys
 from guwah.model.vocab import Script
 from guwah.names import pair_keys, parse
 from guwah.names.keys import block, id_key
@@ -62,7 +67,9 @@ SCHEMA = pa.schema(
         ("second_cls", pa.string()),
         ("second_skel", pa.string()),
         ("name_cls", pa.string()),
-        ("pair_keys", pa.list_(pa.string())),
+        ("name_skel", pa.string()),
+        ("given_block", pa.string()),
+        ("second_block", pa.string()),
         ("gy_key", pa.string()),
         ("solo_key", pa.string()),
         ("id_key", pa.string()),
@@ -73,6 +80,7 @@ SCHEMA = pa.schema(
         ("nparts", pa.int32()),
     ]
 )
+KEY_SCHEMA = pa.schema([("rid", pa.int64()), ("key", pa.string())])
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +106,7 @@ class NameInfo:
     name_cls: str
     pair_keys: tuple[str, ...]
     given_block: str | None
+    second_block: str | None
     nparts: int
     words: tuple[str, ...]  # the vowel-class folds of its words (term frequencies)
     alphabetic: bool  # not in Chinese characters
@@ -116,22 +125,30 @@ def name_info(name: str) -> NameInfo:
         " ".join(p.classes for p in parts),
         tuple(sorted(pair_keys(name))),
         block(given.skeleton) if given else None,
+        block(second.skeleton) if second else None,
         len(full),
         tuple(p.classes for p in full),
         all(p.script is not Script.HAN for p in parts),
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def place_keys(place: str) -> tuple[str | None, str | None]:
-    """A place's gazetteer code and prefecture code; its folded name when unknown."""
+    """A place's gazetteer code and prefecture code.
+
+    A name the gazetteer knows for several units (Ghulja: the city and the county) still
+    gives their prefecture when they share one. A place it does not know at all is keyed
+    by the consonant skeleton of its reading (``?glj``), so that it can still meet
+    itself written in another script."""
     gazetteer = load_gazetteer()
     found = gazetteer.resolve(place)
-    if found is None:
-        bare = place_name_keys(place)[1]
-        return (f"?{bare}" if bare else None), None
-    prefecture = gazetteer.prefecture_of(found.code)
-    return found.code, prefecture.code if prefecture else None
+    if found is not None:
+        prefecture = gazetteer.prefecture_of(found.code)
+        return found.code, prefecture.code if prefecture else None
+    areas = {gazetteer.prefecture_of(p.code) for p in gazetteer.lookup(place)}
+    area = areas.pop().code if len(areas) == 1 and None not in areas else None  # type: ignore[union-attr]
+    reading = "".join(p.skeleton for p in parse(place).parts)
+    return (f"?{reading}" if reading else None), area
 
 
 def _preferred(infos: list[NameInfo]) -> NameInfo | None:
@@ -150,6 +167,9 @@ class FeatureBuilder:
     def __init__(self) -> None:
         self.ids: list[str] = []
         self.names: list[tuple[str, ...]] = []
+        self.id_keys: list[str | None] = []
+        self.years: list[int | None] = []
+        self.genders: list[str | None] = []
         self.word_counts: Counter[str] = Counter()
         self.invalid_id_numbers: list[str] = []  # record ids whose number did not validate
         self._seen: set[str] = set()
@@ -161,23 +181,31 @@ class FeatureBuilder:
             found = self._infos[name] = name_info(name)
         return found
 
-    def batches(self, records: Iterable[LinkRecord]) -> Iterator[pa.RecordBatch]:
+    def batches(
+        self, records: Iterable[LinkRecord]
+    ) -> Iterator[tuple[pa.RecordBatch, pa.RecordBatch]]:
+        """(record columns, pair-key rows) for every CHUNK records."""
         columns: dict[str, list[object]] = {field.name: [] for field in SCHEMA}
+        keys: dict[str, list[object]] = {"rid": [], "key": []}
         for record in records:
-            self._add(record, columns)
+            self._add(record, columns, keys)
             if len(columns["rid"]) >= CHUNK:
-                yield pa.RecordBatch.from_pydict(columns, schema=SCHEMA)
+                yield _batch(columns, SCHEMA), _batch(keys, KEY_SCHEMA)
                 columns = {field.name: [] for field in SCHEMA}
+                keys = {"rid": [], "key": []}
         if columns["rid"] or not self.ids:
-            yield pa.RecordBatch.from_pydict(columns, schema=SCHEMA)
+            yield _batch(columns, SCHEMA), _batch(keys, KEY_SCHEMA)
 
-    def _add(self, record: LinkRecord, columns: dict[str, list[object]]) -> None:
+    def _add(
+        self, record: LinkRecord, columns: dict[str, list[object]], keys: dict[str, list[object]]
+    ) -> None:
         rid = len(self.ids)
         _check(record, rid)
         if record.id in self._seen:
             raise InvalidInput(f"record {rid + 1}: duplicate id {record.id!r}")
         self._seen.add(record.id)
-        names = tuple(sorted({sys.intern(n) for n in record.names if n and n.strip()}))
+        forms = (record.names,) if isinstance(record.names, str) else record.names
+        names = tuple(sorted({sys.intern(n) for n in forms if n and n.strip()}))
         self.ids.append(record.id)
         self.names.append(names)
         infos = [self.info(name) for name in names]
@@ -188,6 +216,9 @@ class FeatureBuilder:
             number = id_key(record.id_number)
             if number is None:
                 self.invalid_id_numbers.append(record.id)
+        self.id_keys.append(number)
+        self.years.append(record.birth_year)
+        self.genders.append(record.gender)
         year = record.birth_year
         gy = f"{best.given_block}|{year}" if best and best.given_block and year else None
         place, area = place_keys(record.place.strip()) if record.place else (None, None)
@@ -198,7 +229,9 @@ class FeatureBuilder:
             "second_cls": best.second_cls if best else None,
             "second_skel": best.second_skel if best else None,
             "name_cls": best.name_cls if best else None,
-            "pair_keys": sorted({k for info in infos for k in info.pair_keys}),
+            "name_skel": _joined(best.given_skel, best.second_skel) if best else None,
+            "given_block": best.given_block if best else None,
+            "second_block": best.second_block if best else None,
             "gy_key": gy,
             "solo_key": gy if best and best.nparts == 1 else None,
             "id_key": number,
@@ -210,6 +243,9 @@ class FeatureBuilder:
         }
         for key, value in row.items():
             columns[key].append(value)
+        for key in sorted({k for info in infos for k in info.pair_keys}):
+            keys["rid"].append(rid)
+            keys["key"].append(key)
 
     def tf_weights(self) -> dict[str, float] | None:
         """Weights of the common words (vowel-class form → weight) for compare()."""
@@ -223,6 +259,14 @@ class FeatureBuilder:
                 weight = 1.0 - 0.35 * math.log10(share / COMMON_SHARE)
                 weights[word] = max(MIN_WEIGHT, round(weight, 3))
         return weights
+
+
+def _joined(given: str | None, second: str | None) -> str | None:
+    return f"{given}|{second}" if given and second else None
+
+
+def _batch(columns: dict[str, list[object]], schema: pa.Schema) -> pa.RecordBatch:
+    return pa.RecordBatch.from_pydict(columns, schema=schema)
 
 
 def _check(record: LinkRecord, rid: int) -> None:
