@@ -31,7 +31,7 @@ from guwah.names.keys import id_key
 from guwah.store import tables
 
 COMMON_KEY = 2000
-COMMON_SCAN = 20000  # postings read when every key of a name is common
+COMMON_SCAN = 5000  # postings read when every key of a name is common
 MAX_CANDIDATES = 40
 MAX_FORMS = 4
 SHOWN_SCORE = 0.5  # candidates below this are not worth a reviewer's time
