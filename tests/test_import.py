@@ -174,7 +174,10 @@ def test_a_lists_status_and_sentence_columns_decide_the_status(cli_archive: Cli)
     json_of(cli_archive, "import", str(LISTS / "simple-list.csv"))
     json_of(cli_archive, "import", str(LISTS / "leaked-style-list.csv"), "--mapping", str(mapping))
 
-    mamatjan = _only_person(cli_archive, "Mamatjan")  # DL-002: sentenced, detained 2017-05, 14
+    # DL-002: sentenced, detained 2017-05, 14 years; the leaked-style list has him too
+    # (买买提江·艾山), so the name finds both records: take the simple list's
+    found = [json_of(cli_archive, "show", p) for p in person_ids_named(cli_archive, "Mamatjan")]
+    (mamatjan,) = [p for p in found if any(r.endswith(":DL-002") for r in p["external_refs"])]
     assert _field(mamatjan, "sentence") == "14 years"
     assert mamatjan["view"]["status"] == "sentenced"
     akylbek = _only_person(cli_archive, "Жумабаев")  # DL-005: released, detained 2017-12

@@ -3,6 +3,7 @@ every judgement is kept, reversible and respected by later runs."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,44 @@ def test_review_errors_are_one_line_and_change_nothing(cli_archive: Cli, tmp_pat
     assert "nothing to undo" in error_line(cli_archive("review", "undo", str(item)))
     ok(cli_archive("review", "split", str(item), "--group", ",".join(sorted(gulbahar))))
     assert "not open" in error_line(cli_archive("review", "reject", str(item)))
+
+
+def test_standalone_list_mode_needs_no_archive(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GUWAH_PASSPHRASE")
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "id,name,birth_year,gender,place\n"
+        "1,Gulbahar Haitiwaji,1966,female,Karamay\n"
+        "2,古丽巴哈尔·海提瓦吉,1966,female,克拉玛依市\n"
+        "3,گۈلباھار ھەيتىۋاجى,1966,female,\n"
+        "4,Gulnar Tursun,1980,female,Kashgar\n"
+        "5,Mihrigul Tursun,1980,female,Kashgar\n"
+        "6,Ильхам Тохти,1969,male,Atush\n"
+        "7,Ilham Tohti,1969,male,Artux\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "clusters.csv"
+    report = json.loads(
+        ok(cli("dedupe", "--in", str(people), "--out", str(out), "--json", db=False)).stdout
+    )
+    assert report["rows"] == 7
+    rows = [line.split(",") for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows[0] == ["id", "cluster"]
+    cluster = dict(rows[1:])
+    assert list(cluster) == ["1", "2", "3", "4", "5", "6", "7"]
+    assert cluster["1"] == cluster["2"] == cluster["3"]
+    assert cluster["6"] == cluster["7"]
+    assert cluster["4"] != cluster["5"]
+    assert len({cluster["1"], cluster["4"], cluster["5"], cluster["6"]}) == 4
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_standalone_list_mode_errors_write_nothing(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "clusters.csv"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,fullname\n1,Ilham Tohti\n", encoding="utf-8")
+    assert "name" in error_line(cli("dedupe", "--in", str(bad), "--out", str(out), db=False))
+    assert not out.exists()
+    assert "both --in and --out" in error_line(cli("dedupe", "--in", str(bad), db=False))

@@ -58,6 +58,7 @@ class Candidate:
     place_code: str | None
     status: str | None
     reasons: list[str] = field(default_factory=list)
+    partial: bool = False  # one of the names is a given name alone
 
     @property
     def public_id(self) -> str:
@@ -200,7 +201,9 @@ def find_candidates(conn: Connection, query: CandidateQuery, limit: int = 10) ->
             person_id, best.score, best.score, row.display_name, best.b,
             row.birth_year, row.gender, row.place_code, row.status,
             [f"name: {best.b!r} scores {best.score:.2f}"]
-            + [f"  {m.a} ↔ {m.b}: {m.how}" for m in best.matches],
+            + [f"  {m.a} ↔ {m.b}: {m.how}" for m in best.matches]
+            + [f"  {note}" for note in best.notes if "alone" in note],
+            best.partial,
         )  # fmt: skip
         _weigh_facts(candidate, query, wanted_id, ids.get(person_id, set()), row.prefecture_code)
         if candidate.score >= SHOWN_SCORE:

@@ -17,9 +17,9 @@ and reduced to values that the four scripts of one name share:
 ``pair_keys``
     the given-name + second-name block keys of every form (:func:`guwah.names.pair_keys`),
     the main blocking key; one row per (record, key) in a table of their own.
-``given_block`` / ``second_block``
-    their coarse block keys (:func:`guwah.names.keys.block`), counted over the input to
-    say how common a name is, spelling variants included.
+``given_block``
+    the given name's coarse block key (:func:`guwah.names.keys.block`), counted over the
+    input to say how common a given name written alone is, spelling variants included.
 ``gy_key`` / ``solo_key``
     the given name's block key with the birth year: a record that has the given name
     alone (``solo_key``) is blocked against every record's ``gy_key``.
@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no type hints
+import pyarrow as pa
 
 from guwah.model.errors import InvalidInput
 from guwah.model.gazetteer import load_gazetteer
@@ -69,7 +69,6 @@ SCHEMA = pa.schema(
         ("name_cls", pa.string()),
         ("name_skel", pa.string()),
         ("given_block", pa.string()),
-        ("second_block", pa.string()),
         ("gy_key", pa.string()),
         ("solo_key", pa.string()),
         ("id_key", pa.string()),
@@ -106,7 +105,6 @@ class NameInfo:
     name_cls: str
     pair_keys: tuple[str, ...]
     given_block: str | None
-    second_block: str | None
     nparts: int
     words: tuple[str, ...]  # the vowel-class folds of its words (term frequencies)
     alphabetic: bool  # not in Chinese characters
@@ -125,7 +123,6 @@ def name_info(name: str) -> NameInfo:
         " ".join(p.classes for p in parts),
         tuple(sorted(pair_keys(name))),
         block(given.skeleton) if given else None,
-        block(second.skeleton) if second else None,
         len(full),
         tuple(p.classes for p in full),
         all(p.script is not Script.HAN for p in parts),
@@ -231,7 +228,6 @@ class FeatureBuilder:
             "name_cls": best.name_cls if best else None,
             "name_skel": _joined(best.given_skel, best.second_skel) if best else None,
             "given_block": best.given_block if best else None,
-            "second_block": best.second_block if best else None,
             "gy_key": gy,
             "solo_key": gy if best and best.nparts == 1 else None,
             "id_key": number,

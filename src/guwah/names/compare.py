@@ -264,8 +264,10 @@ def _best_alignment(
         found = _align(xs, ys, weights)
         if is_reversed:
             found.score *= REVERSED_PENALTY
-            # read in reverse, every word of the shorter name must find its partner
-            found.anchored = found.anchored and len(found.matches) >= min(len(xs), len(ys))
+            # read in reverse, every word of the shorter name must find its partner, and a
+            # lone name met in reverse is a father's name, not a given name
+            whole = len(found.matches) >= min(len(xs), len(ys))
+            found.anchored = found.anchored and whole and not found.partial
         if best is None or _capped(found) > _capped(best):
             best, reversed_used = found, is_reversed
             if _capped(best) >= GOOD_ENOUGH:

@@ -12,12 +12,13 @@ from guwah.model.errors import InvalidInput, NotFound
 from guwah.model.gazetteer import load_gazetteer
 from guwah.model.records import Case, Claim, Person, Source, format_id, parse_id
 from guwah.model.view import CurrentView, derive_view, testifiers_of
+from guwah.names import parse
 from guwah.services.archive import Archive
 from guwah.store import matching, reader, tables
 from guwah.store.search import MAX_LIMIT, SearchFilters, filtered_summaries, search
 
 NAME_RESULTS = 50  # people found by name lead the results, at most this many
-NAME_SEARCH_SCORE = 0.75
+NAME_SEARCH_SCORE = 0.8
 
 
 @dataclass
@@ -117,7 +118,9 @@ def _names_first(
     if not words or not any(ch.isalpha() for ch in words):
         return search(conn, text, filters, limit, offset)
     found = find_candidates(conn, CandidateQuery(words), limit=NAME_RESULTS)
-    named = [c for c in found if c.name_score >= NAME_SEARCH_SCORE]
+    one_word = len(parse(words).parts) == 1
+    # a lone name on one side only counts when it is the text searched for (Рахиле)
+    named = [c for c in found if c.name_score >= NAME_SEARCH_SCORE and (one_word or not c.partial)]
     order = {c.person_id: i for i, c in enumerate(named)}
     rows = filtered_summaries(conn, list(order), filters)
     rows.sort(key=lambda r: order[r.person_id])

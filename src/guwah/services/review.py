@@ -14,11 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
 from guwah.model.errors import InvalidInput, NotFound
+
+if TYPE_CHECKING:  # linkage loads pyarrow and Splink: only when deduplicating
+    from guwah.match.linkage import LinkRecord
 from guwah.model.records import format_id, parse_id
 from guwah.services.archive import Archive
 from guwah.services.indexing import refresh
@@ -41,7 +44,7 @@ def _number(public_id: str) -> int:
     return number
 
 
-def link_records(conn: Connection) -> list[Any]:
+def link_records(conn: Connection) -> list[LinkRecord]:
     """One linkage record per person (merged people inside the kept one)."""
     from guwah.match.linkage import LinkRecord
 
@@ -69,6 +72,10 @@ def link_records(conn: Connection) -> list[Any]:
     return records
 
 
+def _pair_ids(a: int, b: int) -> frozenset[str]:
+    return frozenset((format_id("person", a), format_id("person", b)))
+
+
 def find_duplicates(archive: Archive, progress: Progress | None = None) -> dict[str, int]:
     """Fill the review queue with clusters of possible duplicates; returns counts."""
     from guwah.match.linkage import link
@@ -76,9 +83,8 @@ def find_duplicates(archive: Archive, progress: Progress | None = None) -> dict[
     with archive.engine.connect() as conn:
         records = link_records(conn)
         judged = matching.standing_judgements(conn)
-    fid = lambda n: format_id("person", n)  # noqa: E731
-    must = {frozenset((fid(a), fid(b))) for (a, b), d in judged.items() if d == SAME}
-    cannot = {frozenset((fid(a), fid(b))) for (a, b), d in judged.items() if d == DIFFERENT}
+    must = {_pair_ids(a, b) for (a, b), d in judged.items() if d == SAME}
+    cannot = {_pair_ids(a, b) for (a, b), d in judged.items() if d == DIFFERENT}
     result = link(records, must_link=must, cannot_link=cannot, progress=progress)
     at = _now()
     added = kept = 0
@@ -100,7 +106,10 @@ def find_duplicates(archive: Archive, progress: Progress | None = None) -> dict[
             if people in open_items:
                 kept += 1
                 continue
-            probability = max((p["probability"] for p in pairs), default=0.0)
+            scored = [
+                p.probability for p in result.pairs if p.id_a in cluster and p.id_b in cluster
+            ]
+            probability = max((x for x in scored if x is not None), default=1.0)
             matching.add_review_item(conn, DUPLICATES, people, probability, {"pairs": pairs}, at)
             added += 1
         stale = [item for key, item in open_items.items() if key not in seen]
