@@ -71,7 +71,7 @@ from guwah.names import compare
 
 __all__ = ["DEFAULT_THRESHOLD", "LinkPair", "LinkRecord", "LinkResult", "link"]
 
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.7
 
 Progress = Callable[[str, int, int], None]
 
