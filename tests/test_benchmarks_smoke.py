@@ -13,7 +13,12 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
 @pytest.mark.parametrize(
     ("script", "expected"),
-    [("bench_import.py", "people/s"), ("bench_search.py", "p50 / p95")],
+    [
+        ("bench_import.py", "people/s"),
+        ("bench_search.py", "p50 / p95"),
+        ("bench_match.py", "recall@10"),
+        ("bench_dedupe.py", "precision"),
+    ],
 )
 def test_benchmark_smoke_run(script: str, expected: str) -> None:
     done = subprocess.run(
@@ -25,4 +30,17 @@ def test_benchmark_smoke_run(script: str, expected: str) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert expected in done.stdout
-    assert "target:" in done.stdout
+    assert "target" in done.stdout
+
+
+def test_names_eval_prints_every_script_pair() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "names_eval.py")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    for pair in ("Arab-Hani", "Cyrl-Latn", "Hani-Latn", "overall"):
+        assert pair in done.stdout
