@@ -8,6 +8,7 @@ few GB whatever the blocks; Spark is imported only when asked for.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -64,7 +65,9 @@ class DuckDBBackend:
 
 
 class SparkBackend:
-    """A local Spark session (``local[2]``) with Splink's similarity functions."""
+    """A Spark session with Splink's similarity functions: local (``local[2]``) unless
+    ``GUWAH_SPARK_MASTER`` names a cluster (``spark://host:7077``), whose workers must
+    then see the work directory (a shared file system)."""
 
     def __init__(self, workdir: Path) -> None:
         try:
@@ -77,7 +80,7 @@ class SparkBackend:
         from splink.backends.spark import similarity_jar_location
 
         self.spark = (
-            SparkSession.builder.master("local[2]")
+            SparkSession.builder.master(os.environ.get("GUWAH_SPARK_MASTER", "local[2]"))
             .appName("guwah-linkage")
             .config("spark.ui.enabled", "false")
             .config("spark.jars", similarity_jar_location())
