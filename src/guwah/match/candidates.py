@@ -32,7 +32,7 @@ from guwah.store import tables
 
 COMMON_KEY = 2000
 COMMON_SCAN = 5000  # postings read when every key of a name is common
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 25
 MAX_FORMS = 4
 SHOWN_SCORE = 0.5  # candidates below this are not worth a reviewer's time
 
@@ -98,28 +98,26 @@ def _hits(
     ``bounded``: the keys are common; only the first ``COMMON_SCAN`` postings are read."""
     if not keys:
         return []
-    table, summary = tables.name_keys, tables.person_summary
+    table = tables.name_keys
     source: Any = table
     if bounded:
         source = (
-            select(table.c.key, table.c.person_id)
+            select(table.c.key, table.c.person_id, table.c.birth_year, table.c.gender)
             .where(table.c.key.in_(keys))
             .limit(COMMON_SCAN)
             .subquery()
         )
     hits = func.count().label("hits")
     order: list[Any] = [hits.desc()]
-    query_sql = select(source.c.person_id, hits).where(source.c.key.in_(keys))
-    if query.birth_year is not None or query.gender is not None:
-        query_sql = query_sql.join(summary, summary.c.person_id == source.c.person_id)
-        if query.birth_year is not None:
-            gap = func.abs(summary.c.birth_year - query.birth_year)
-            order.append(func.min(func.coalesce(gap, 3)))
-        if query.gender is not None:
-            differs = case((summary.c.gender == query.gender, 0), else_=1)
-            order.append(func.min(differs))
+    if query.birth_year is not None:
+        gap = func.abs(source.c.birth_year - query.birth_year)
+        order.append(func.min(func.coalesce(gap, 3)))
+    if query.gender is not None:
+        order.append(func.min(case((source.c.gender == query.gender, 0), else_=1)))
     rows = conn.execute(
-        query_sql.group_by(source.c.person_id)
+        select(source.c.person_id, hits)
+        .where(source.c.key.in_(keys))
+        .group_by(source.c.person_id)
         .order_by(*order, source.c.person_id)
         .limit(MAX_CANDIDATES)
     )

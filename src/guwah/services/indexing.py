@@ -64,8 +64,10 @@ def refresh(conn: Connection, person_ids: Sequence[int], known: Known | None = N
                 continue
             person, person_claims = _with_members(number, groups, people, claims)
             view = derive_view(person.names, person_claims, testifier_cache)
-            summaries.append(summary_row(number, person, view, person_claims, gazetteer))
-            docs.append(search_doc(number, person, person_claims, gazetteer))
+            summary = summary_row(number, person, view, person_claims, gazetteer)
+            summaries.append(summary)
+            doc = search_doc(number, person, person_claims, gazetteer)
+            docs.append(replace(doc, birth_year=summary["birth_year"], gender=summary["gender"]))
         write_summaries(conn, summaries)
         write_docs(conn, docs)
 
@@ -95,7 +97,12 @@ def write_precomputed(conn: Connection, ready: dict[int, Precomputed]) -> None:
     if not ready:
         return
     write_summaries(conn, [{**pre.summary, "person_id": n} for n, pre in ready.items()])
-    docs = [SearchDoc(n, pre.names, pre.body, pre.keys) for n, pre in ready.items()]
+    docs = [
+        SearchDoc(
+            n, pre.names, pre.body, pre.keys, pre.summary["birth_year"], pre.summary["gender"]
+        )
+        for n, pre in ready.items()
+    ]
     write_docs(conn, docs, new=True)
 
 

@@ -43,6 +43,8 @@ class SearchDoc:
     names: str
     body: str
     keys: tuple[str, ...] = ()  # the name and ID-number keys (guwah.names.index)
+    birth_year: int | None = None  # stored with the keys, for ranking namesakes
+    gender: str | None = None
 
 
 def fts5_query(user_text: str) -> str | None:
@@ -86,7 +88,11 @@ def _write_keys(conn: Connection, docs: Sequence[SearchDoc], new: bool) -> None:
     table = tables.name_keys
     if not new:
         conn.execute(delete(table).where(table.c.person_id.in_([d.person_id for d in docs])))
-    rows = [{"key": k, "person_id": d.person_id} for d in docs for k in d.keys]
+    rows = [
+        {"key": k, "person_id": d.person_id, "birth_year": d.birth_year, "gender": d.gender}
+        for d in docs
+        for k in d.keys
+    ]
     if rows:
         insert_rows(conn, table, rows)
 

@@ -210,6 +210,10 @@ name_keys = Table(
     metadata,
     Column("key", String(96), primary_key=True),
     Column("person_id", Integer, ForeignKey("persons.id"), primary_key=True),
+    # copied from the person's summary, so that candidate search ranks namesakes by
+    # birth year and gender without a join
+    Column("birth_year", Integer, nullable=True),
+    Column("gender", String(16), nullable=True),
     Index("ix_name_keys_person", "person_id"),
     sqlite_with_rowid=False,
 )

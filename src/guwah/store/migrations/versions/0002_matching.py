@@ -21,6 +21,8 @@ def upgrade() -> None:
         "name_keys",
         sa.Column("key", sa.String(length=96), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("birth_year", sa.Integer(), nullable=True),
+        sa.Column("gender", sa.String(length=16), nullable=True),
         sa.ForeignKeyConstraint(["person_id"], ["persons.id"]),
         sa.PrimaryKeyConstraint("key", "person_id"),
         sqlite_with_rowid=False,
