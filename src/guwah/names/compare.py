@@ -42,6 +42,7 @@ REVERSED_PENALTY = 0.96
 # agree as far as they go; enough to propose, and batch linkage asks for other facts
 PARTIAL_NAME = 0.81
 _MIN_ALIGNED = 0.5  # word pairs below this similarity are not aligned
+_VOICED = str.maketrans({"z": "s", "b": "p", "d": "t", "g": "k", "j": "c", "w": "f"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,9 @@ def _spelling(a: Part, b: Part, x: str, y: str) -> tuple[float, str]:
         )
     best = 0.96 if d == 0 else _by_distance(d, max(len(cls_x), len(cls_y)))
     how = "same letters, vowels folded" if d == 0 else f"{d} letter(s) apart"
+    if d and cls_x.translate(_VOICED) == cls_y.translate(_VOICED):
+        # only voicing differs (Roza/Rosa, Chingiz/Chingis, Yaqup/Yaqub): one sound
+        best, how = 0.88, "the same letters but for voicing (z/s, b/p, d/t)"
     if not (a.vowels_reliable and b.vowels_reliable):
         # Chinese transcription invents vowels, drops h and blurs h/k/g, l/r, b/p, d/t
         sx, sy = skeleton(x), skeleton(y)
@@ -106,6 +110,11 @@ def _spelling(a: Part, b: Part, x: str, y: str) -> tuple[float, str]:
         via = 0.9 if ds == 0 else _by_distance(ds, max(len(sx), len(sy))) * 0.93
         cx, cy = coarse(sx.replace("h", "")), coarse(sy.replace("h", ""))
         blur_x, blur_y = {cx, coarse(sx)}, {cy, coarse(sy)}
+        # Mandarin has no ki/gi/hi: 基 吉 奇 (ji, qi) also write them (Bakiyev 巴基耶夫)
+        if a.approximate:
+            blur_x.add(coarse(sx.replace("j", "k")))
+        if b.approximate:
+            blur_y.add(coarse(sy.replace("j", "k")))
         if ds and blur_x & blur_y:
             cx = min(blur_x & blur_y)
             via, ds = (0.86 if len(cx) >= 4 else 0.7), 0
