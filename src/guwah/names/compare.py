@@ -238,7 +238,8 @@ def _align(
     anchor = 0.7 if xs[0].approximate or ys[0].approximate else 0.8
     anchored = 0 in matched_x and 0 in matched_y and sims[0][0][0] >= anchor
     partial = False
-    lone = anchored and min(n, m) == 1 and max(n, m) > 1 and sims[0][0][0] >= 0.85
+    need = 0.7 if anchor < 0.8 else 0.85  # a transcription blurs a lone name as well
+    lone = anchored and min(n, m) == 1 and max(n, m) > 1 and sims[0][0][0] >= need
     if lone and score < PARTIAL_NAME:
         score, partial = PARTIAL_NAME, True
     return _Alignment(score, matches, anchored, partial)
