@@ -233,7 +233,12 @@ def measure(system: str, n: int, one_name: bool) -> tuple[Any, ...]:
     receive, send = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(send, system, n, one_name))
     process.start()
-    result = receive.recv()
+    send.close()  # the child holds the only sending end: its death ends recv()
+    try:
+        result = receive.recv()
+    except EOFError:
+        process.join()
+        raise SystemExit(f"{system} failed (exit code {process.exitcode}); see above") from None
     process.join()
     return tuple(result)
 
