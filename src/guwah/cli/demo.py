@@ -57,6 +57,8 @@ def demo(
         f"guwah search --status sentenced --ethnicity Kazakh{db_arg}",
         f"guwah search --place Kashgar{db_arg}",
         f"guwah show {example}{db_arg}",
+        f"guwah match 'Гүлбаһар Һайтиваҗи' --birth-year 1966{db_arg}",
+        f"guwah dedupe{db_arg}   # then: guwah review list{db_arg}",
         f"guwah stats{db_arg}",
         f"guwah export --format ftm -o demo/demo.ftm.json{db_arg}",
     ):
