@@ -6,6 +6,7 @@ import importlib.util
 import itertools
 import shutil
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from stdnum.cn import ric
@@ -262,3 +263,29 @@ def test_clusters_are_in_input_order() -> None:
     result = link(records)
     assert result.clusters == [["z", "y", "x"]]
     assert result.cluster_of("z") == "x"
+
+
+def test_linkage_writes_no_name_to_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The DuckDB backend keeps every table in memory: nothing a name could sit in is
+    written outside the encrypted archive, even while it runs."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    canary = "Qanarybek Zhelkuyrykovich"
+    records = [
+        LinkRecord("1", (canary,), 1970, "male", None, None),
+        LinkRecord("2", (canary,), 1970, "male", None, None),
+        LinkRecord("3", ("Ilham Tohti",), 1969, "male", None, None),
+    ]
+    written: list[Path] = []
+    real_rmtree = shutil.rmtree
+
+    def keep_listing(path: str | Path, *args: object, **kw: object) -> None:
+        written.extend(p for p in Path(path).rglob("*") if p.is_file())
+        real_rmtree(path, ignore_errors=True)
+
+    monkeypatch.setattr(shutil, "rmtree", keep_listing)
+    result = link(records)
+    assert result.cluster_of("1") == result.cluster_of("2")
+    assert written == []
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -13,9 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from guwah.model.errors import InvalidInput
 
-DUCKDB_MEMORY = "3GB"
+DUCKDB_MEMORY = "5GB"
 DUCKDB_THREADS = 2
 FETCH = 10_000
 BACKENDS = ("duckdb", "spark")
@@ -24,7 +27,7 @@ BACKENDS = ("duckdb", "spark")
 class Backend(Protocol):
     db_api: Any
 
-    def load(self, table: str, path: Path) -> None: ...
+    def load(self, table: str, data: pa.Table) -> None: ...
 
     def create(self, table: str, sql: str) -> None: ...
 
@@ -38,17 +41,19 @@ class DuckDBBackend:
         import duckdb
         from splink import DuckDBAPI
 
+        # in memory only, nothing spilled to disk: the tables hold people's names, and
+        # a temporary file outside the encrypted archive would keep them in plaintext
         self.con = duckdb.connect(":memory:")
-        spill = workdir / "spill"
-        spill.mkdir(mode=0o700)
         self.con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
         self.con.execute(f"SET threads = {DUCKDB_THREADS}")
         self.con.execute("SET preserve_insertion_order = false")
-        self.con.execute("SET temp_directory = ?", [str(spill)])
+        self.con.execute("SET temp_directory = ''")
         self.db_api = DuckDBAPI(self.con)
 
-    def load(self, table: str, path: Path) -> None:
-        self.con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?)", [str(path)])
+    def load(self, table: str, data: pa.Table) -> None:
+        self.con.register("incoming", data)
+        self.con.execute(f"CREATE TABLE {table} AS SELECT * FROM incoming")
+        self.con.unregister("incoming")
 
     def create(self, table: str, sql: str) -> None:
         self.con.execute(f"CREATE TABLE {table} AS {sql}")
@@ -79,6 +84,7 @@ class SparkBackend:
         from splink import SparkAPI
         from splink.backends.spark import similarity_jar_location
 
+        self.workdir = workdir
         self.spark = (
             SparkSession.builder.master(os.environ.get("GUWAH_SPARK_MASTER", "local[2]"))
             .appName("guwah-linkage")
@@ -93,7 +99,10 @@ class SparkBackend:
         api: Any = SparkAPI  # its constructor has no type hints
         self.db_api = api(spark_session=self.spark, num_partitions_on_repartition=8)
 
-    def load(self, table: str, path: Path) -> None:
+    def load(self, table: str, data: pa.Table) -> None:
+        # Spark reads files: the work directory (0700, deleted afterwards) holds them
+        path = self.workdir / f"{table}.parquet"
+        pq.write_table(data, path)
         self.spark.read.parquet(str(path)).createOrReplaceTempView(table)
 
     def create(self, table: str, sql: str) -> None:

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
+import pyarrow as pa
 
 from guwah.match.backends import Backend, open_backend
 from guwah.match.blocking import blocked_pairs_sql
@@ -127,16 +127,16 @@ def link(
         raise InvalidInput(f"threshold must be between 0 and 1, not {threshold}")
     report = progress or _silent
     total = len(records) if isinstance(records, (list, tuple)) else 0
-    workdir = Path(tempfile.mkdtemp(prefix="guwah-link-"))  # mode 0700: names inside
+    workdir = Path(tempfile.mkdtemp(prefix="guwah-link-"))  # mode 0700; used by Spark only
     found = _Found()
     try:
-        features = _write_features(records, workdir, report, total)
+        features, tables = _build_features(records, report, total)
         must = _judged(must_link, features.ids, "must_link")
         cannot = _judged(cannot_link, features.ids, "cannot_link")
         if len(features.ids) > 1:
             engine = open_backend(backend, workdir)
             try:
-                _score_and_verify(engine, workdir, features, cannot, threshold, report, found)
+                _score_and_verify(engine, tables, features, cannot, threshold, report, found)
             finally:
                 engine.close()
     finally:
@@ -151,19 +151,27 @@ class _Found:
     caught: Caught = field(default_factory=Caught)
 
 
-def _write_features(
-    records: Iterable[LinkRecord], workdir: Path, report: Progress, total: int
-) -> FeatureBuilder:
+@dataclass
+class _Tables:
+    records: pa.Table
+    keys: pa.Table
+
+
+def _build_features(
+    records: Iterable[LinkRecord], report: Progress, total: int
+) -> tuple[FeatureBuilder, _Tables]:
+    """The feature tables, in memory: names never reach a plaintext file."""
     features = FeatureBuilder()
-    with (
-        pq.ParquetWriter(workdir / "records.parquet", SCHEMA) as rows,
-        pq.ParquetWriter(workdir / "keys.parquet", KEY_SCHEMA) as keys,
-    ):
-        for batch, key_batch in features.batches(records):
-            rows.write_batch(batch)
-            keys.write_batch(key_batch)
-            report("features", len(features.ids), total)
-    return features
+    rows: list[pa.RecordBatch] = []
+    keys: list[pa.RecordBatch] = []
+    for batch, key_batch in features.batches(records):
+        rows.append(batch)
+        keys.append(key_batch)
+        report("features", len(features.ids), total)
+    tables = _Tables(
+        pa.Table.from_batches(rows, schema=SCHEMA), pa.Table.from_batches(keys, schema=KEY_SCHEMA)
+    )
+    return features, tables
 
 
 def _judged(pairs: set[frozenset[str]] | None, ids: list[str], what: str) -> list[tuple[int, int]]:
@@ -189,7 +197,7 @@ SELECT count(*) FROM records AS a JOIN records AS b ON a.id_key = b.id_key WHERE
 
 def _score_and_verify(
     engine: Backend,
-    workdir: Path,
+    tables: _Tables,
     features: FeatureBuilder,
     cannot: list[tuple[int, int]],
     threshold: float,
@@ -199,8 +207,8 @@ def _score_and_verify(
     from splink import Linker
 
     count = len(features.ids)
-    engine.load("records", workdir / "records.parquet")
-    engine.load("name_keys", workdir / "keys.parquet")
+    engine.load("records", tables.records)
+    engine.load("name_keys", tables.keys)
     report("blocking", 0, 1)
     engine.create("blocked_pairs", blocked_pairs_sql("records", "name_keys"))
     report("blocking", 1, 1)
