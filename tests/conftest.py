@@ -167,7 +167,7 @@ def _build_demo(backend: str, folder: Path) -> str:
         admin.dispose()
         assert PG_URL is not None
         location = make_url(PG_URL).set(database=template).render_as_string(hide_password=False)
-    archive = init_archive(location, PASSPHRASE if backend == "sqlite" else None, "tester")
+    archive = init_archive(location, PASSPHRASE, "tester")
     try:
         load_demo(archive)
     finally:
@@ -191,6 +191,7 @@ def demo_cli(
         import shutil
 
         shutil.copyfile(template, cli.location)
+        shutil.copyfile(template + ".keys", cli.location + ".keys")
         return cli
     name = make_url(cli.location).database
     admin = _admin_engine()

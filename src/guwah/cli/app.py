@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from sqlalchemy.exc import OperationalError
 
-from guwah.cli import claims, demo, matching, records, views
+from guwah.cli import claims, demo, keys, matching, records, views
 from guwah.cli.common import err_console
 from guwah.model.errors import GuwahError
 
@@ -23,6 +23,7 @@ records.register(app)
 views.register(app)
 demo.register(app)
 matching.register(app)
+keys.register(app)
 app.add_typer(claims.app, name="claim")
 
 

@@ -37,13 +37,14 @@ def location(db: str | None) -> str:
 
 
 def passphrase(loc: str, *, confirm: bool = False) -> str | None:
-    """From GUWAH_PASSPHRASE, else a hidden prompt; PostgreSQL needs none."""
-    if "://" in loc:
-        return None
+    """From GUWAH_PASSPHRASE, else a hidden prompt. A PostgreSQL archive opened without
+    one (no variable, no terminal) works with its keys locked."""
     value = os.environ.get("GUWAH_PASSPHRASE")
     if value:
         return value
     if not sys.stdin.isatty():
+        if "://" in loc and not confirm:
+            return None
         raise ArchiveError("no passphrase: set GUWAH_PASSPHRASE or run in a terminal to type it")
     value = str(typer.prompt("Archive passphrase", hide_input=True, confirmation_prompt=confirm))
     if confirm and len(value) < 8:

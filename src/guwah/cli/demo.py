@@ -27,7 +27,7 @@ def demo(
     """Create an encrypted archive filled with the sample cases (written from public facts)."""
     loc = location(db)
     if fresh and "://" not in loc:
-        for suffix in ("", "-journal", "-wal", "-shm"):
+        for suffix in ("", "-journal", "-wal", "-shm", ".keys"):
             Path(loc + suffix).unlink(missing_ok=True)
     archive = init_archive(loc, passphrase(loc, confirm=True), actor())
     try:

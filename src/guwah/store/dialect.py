@@ -33,7 +33,9 @@ def describe_location(location: str) -> str:
 
 
 def make_engine(location: str, passphrase: str | None, *, must_exist: bool) -> Engine:
-    """An engine for a SQLCipher file path or a PostgreSQL URL."""
+    """An engine for a SQLCipher file path or a PostgreSQL URL. For SQLCipher,
+    ``passphrase`` is the key: a raw-key literal ``x'…'`` from the archive key, or (for
+    archives made before key files) the passphrase itself."""
     if location.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
         return _postgres_engine(location)
     if "://" in location:
@@ -79,7 +81,8 @@ def _sqlcipher_engine(path: Path, passphrase: str | None, *, must_exist: bool) -
         if not must_exist:
             path.unlink(missing_ok=True)
         raise ArchiveError(
-            f"cannot open {path}: wrong passphrase, or not a Guwah archive"
+            f"cannot open {path}: wrong passphrase, not a Guwah archive, "
+            "or its key file belongs to another archive"
         ) from None
     return engine
 

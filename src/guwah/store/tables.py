@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -264,4 +265,15 @@ review_items = Table(
     Column("found_at", String(32), nullable=False),
     Column("decided_by", String(128), nullable=True),
     Column("decided_at", String(32), nullable=True),
+)
+
+# --- keys (0003): secrets wrapped by the archive key ---------------------------------
+
+# One random secret per purpose (audit signing, evidence file names, blind indexes...),
+# stored wrapped by the archive key; ``guwah keys rotate`` re-wraps them.
+archive_secrets = Table(
+    "archive_secrets",
+    metadata,
+    Column("purpose", String(64), primary_key=True),
+    Column("wrapped", LargeBinary, nullable=False),
 )

@@ -1,0 +1,1 @@
+"""Keys and encryption, accounts and roles, the access policy, the audit chain, evidence custody."""
