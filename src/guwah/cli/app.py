@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from sqlalchemy.exc import OperationalError
 
-from guwah.cli import claims, demo, keys, matching, records, views
+from guwah.cli import backup, claims, demo, keys, matching, records, views
 from guwah.cli.common import err_console
 from guwah.model.errors import GuwahError
 
@@ -24,6 +24,7 @@ views.register(app)
 demo.register(app)
 matching.register(app)
 keys.register(app)
+backup.register(app)
 app.add_typer(claims.app, name="claim")
 
 
