@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
-from tests.helpers import error_line, json_of, person_ids_named, stats
+from tests.helpers import error_line, json_of, ok, person_ids_named, stats
 
 HEADER = "id,name,gender,birth_year,ethnicity,hometown,id_number,detained"
 GOOD = [
@@ -212,3 +212,19 @@ def test_files_that_cannot_be_read_are_one_clear_line(cli_archive: Cli, tmp_path
         assert expected in line, (path.name, line)
         assert path.name in line, (path.name, line)
     assert stats(cli_archive)["sources"] == 0
+
+
+def test_an_unquoted_impossible_date_in_yaml_is_one_clear_line(
+    cli_archive: Cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad-date.yaml"
+    path.write_text(
+        "source: {kind: testimony_written, title: A letter}\n"
+        "persons:\n  - {ref: v1, kinds: [victim], names: [{text: Nurlan Abdikerimov}]}\n"
+        "claims:\n  - {subject: v1, kind: detained, date: 2018-02-30, value: {}}\n",
+        encoding="utf-8",
+    )
+    line = error_line(cli_archive("add", str(path)))
+    assert "2018-02-30" in line and "nothing from this file was recorded" in line
+    path.write_text(path.read_text().replace("2018-02-30", "2018-02-28"), encoding="utf-8")
+    ok(cli_archive("add", str(path)))

@@ -41,6 +41,17 @@ class AddOutcome:
     duplicate_of: int | None = None
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: ``date: 2018-02-30`` stays the text it is, to be
+    checked as an EDTF date with a clear error, instead of failing inside the parser."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_document(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
@@ -52,7 +63,10 @@ def read_document(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise InvalidInput(f"{path} is not UTF-8 text") from None
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            data = yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 (a SafeLoader)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f" line {line + 1}" if line is not None else ""
