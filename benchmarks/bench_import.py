@@ -59,7 +59,7 @@ TARGET_PEAK_MB = 1000.0
 BATCH = 2000
 SMOKE_PEOPLE = 2000
 MB = 1_000_000  # figures are decimal megabytes
-SUFFIXES = ("", "-wal", "-journal", "-shm")
+SUFFIXES = ("", "-wal", "-journal", "-shm", ".keys")
 SAMPLE_SECONDS = 0.05
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 

@@ -18,6 +18,7 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
         ("bench_search.py", "p50 / p95"),
         ("bench_match.py", "recall@10"),
         ("bench_dedupe.py", "precision"),
+        ("bench_audit.py", "entries/s"),
     ],
 )
 def test_benchmark_smoke_run(script: str, expected: str) -> None:

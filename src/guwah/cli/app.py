@@ -8,7 +8,11 @@ import typer
 from rich.markup import escape
 from sqlalchemy.exc import OperationalError
 
-from guwah.cli import backup, claims, demo, keys, matching, records, views
+from guwah.cli import audit as audit_cli
+from guwah.cli import backup, claims, demo, keys, lock, matching, records, views
+from guwah.cli import consent as consent_cli
+from guwah.cli import evidence as evidence_cli
+from guwah.cli import users as users_cli
 from guwah.cli.common import err_console
 from guwah.model.errors import GuwahError
 
@@ -25,7 +29,12 @@ demo.register(app)
 matching.register(app)
 keys.register(app)
 backup.register(app)
+lock.register(app)
 app.add_typer(claims.app, name="claim")
+users_cli.register(app)
+consent_cli.register(app)
+evidence_cli.register(app)
+audit_cli.register(app)
 
 
 def main() -> None:

@@ -13,7 +13,8 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from guwah.model.errors import ArchiveError
+from guwah.model.errors import AccessDenied, ArchiveError
+from guwah.services.accounts import Credentials, sign_in
 from guwah.services.archive import Archive, init_archive, open_archive
 from guwah.store.dialect import default_location
 
@@ -57,9 +58,36 @@ def opened(db: str | None) -> Iterator[Archive]:
     loc = location(db)
     archive = open_archive(loc, passphrase(loc), actor())
     try:
+        sign_in(archive, credentials(), ask_secret)
         yield archive
     finally:
         archive.close()
+
+
+# --- signing in (an archive with accounts) ----------------------------------------------
+
+_SECRETS = {"password": ("Password", "GUWAH_PASSWORD"), "totp": ("TOTP code", "GUWAH_TOTP")}
+
+
+def credentials() -> Credentials:
+    """Who signs in: GUWAH_USER (else the login name) with GUWAH_PASSWORD and GUWAH_TOTP,
+    or an API token from GUWAH_TOKEN. What is missing is asked for when needed."""
+    return Credentials(
+        username=actor(),
+        password=os.environ.get("GUWAH_PASSWORD") or None,
+        totp=os.environ.get("GUWAH_TOTP") or None,
+        token=os.environ.get("GUWAH_TOKEN") or None,
+    )
+
+
+def ask_secret(kind: str, username: str) -> str:
+    """A password or TOTP code typed at a hidden prompt (not echoed, not stored)."""
+    words, variable = _SECRETS[kind]
+    if not sys.stdin.isatty():
+        raise AccessDenied(
+            f"no {words.lower()} for {username}: set {variable} or run in a terminal to type it"
+        )
+    return str(typer.prompt(f"{words} for {username}", hide_input=True))
 
 
 def created(db: str | None) -> Archive:

@@ -14,7 +14,7 @@ from guwah.cli.common import DbOption, JsonOption, console, created, err_console
 from guwah.model.errors import InvalidInput
 from guwah.model.records import format_id
 from guwah.model.vocab import Sensitivity
-from guwah.services.exporting import FORMATS, export
+from guwah.services.exporting import FORMATS, default_level, export
 from guwah.services.importing import import_file
 from guwah.services.testimony import add_document, read_document
 
@@ -186,7 +186,8 @@ def export_(
         "--max-sensitivity",
         help=(
             "Leave out records above this level: public, internal or restricted. "
-            "Default: restricted for jsonl (a full backup), internal for csv and ftm."
+            "Default: restricted for jsonl (a full backup), internal for csv and ftm, "
+            "at most what your role may export."
         ),
     ),
     db: str | None = DbOption,
@@ -194,18 +195,19 @@ def export_(
     """Export the archive. The file is NOT encrypted: keep it as safe as the archive."""
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
-    if max_sensitivity is None:
-        max_sensitivity = "restricted" if fmt == "jsonl" else "internal"
-    try:
-        level = Sensitivity(max_sensitivity)
-    except ValueError:
-        raise InvalidInput("--max-sensitivity must be public, internal or restricted") from None
+    asked: Sensitivity | None = None
+    if max_sensitivity is not None:
+        try:
+            asked = Sensitivity(max_sensitivity)
+        except ValueError:
+            raise InvalidInput("--max-sensitivity must be public, internal or restricted") from None
     if output is not None:
         if output.is_dir():
             raise InvalidInput(f"{output} is a directory: give the name of the file to write")
         if not output.parent.is_dir():
             raise InvalidInput(f"cannot write {output}: no such directory {output.parent}")
     with opened(db) as archive:
+        level = asked or default_level(archive, fmt)
         if output is None:
             count = export(archive, fmt, sys.stdout, max_sensitivity=level)
         else:

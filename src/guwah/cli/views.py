@@ -11,7 +11,7 @@ from guwah.cli.common import DbOption, JsonOption, console, opened, print_json
 from guwah.model.claimvalues import describe_value
 from guwah.model.gazetteer import load_gazetteer
 from guwah.model.vocab import VictimStatus
-from guwah.services.indexing import reindex_all
+from guwah.services.indexing import reindex as reindex_service
 from guwah.services.query import PersonDetail, archive_stats, find_people, show_person
 
 STATUSES = ", ".join(status.value for status in VictimStatus)
@@ -251,6 +251,6 @@ def stats(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
 
 def reindex(db: str | None = DbOption) -> None:
     """Rebuild every person's current view and search entry from the stored claims."""
-    with opened(db) as archive, archive.engine.begin() as conn:
-        count = reindex_all(conn)
+    with opened(db) as archive:
+        count = reindex_service(archive)
     console.print(f"rebuilt the view and search entry of {count} people")

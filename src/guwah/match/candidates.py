@@ -14,11 +14,14 @@ explanation. The name's keys (:mod:`guwah.names.index`) are looked up in the
    with :func:`guwah.names.compare`, on up to ``MAX_FORMS`` of their name forms with
    distinct readings (those in the query's script first), and the other facts raise or
    lower the score.
+
+On PostgreSQL with field keys, a restricted person's keys are stored blind and every
+ID-number key sealed (:mod:`guwah.store.protect`): each key is looked up in both forms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +31,7 @@ from guwah.model.errors import InvalidInput
 from guwah.model.records import format_id
 from guwah.names import compare, detect_script, pair_keys, parse, word_keys
 from guwah.names.keys import id_key
-from guwah.store import tables
+from guwah.store import protect, tables
 
 COMMON_KEY = 2000
 COMMON_SCAN = 5000  # postings read when every key of a name is common
@@ -79,14 +82,18 @@ class Candidate:
         }
 
 
-def _useful_keys(conn: Connection, keys: Iterable[str]) -> list[str]:
-    """The keys shared by fewer than COMMON_KEY people (one short index probe each)."""
+def _useful_keys(conn: Connection, keys: dict[str, tuple[str, ...]]) -> list[str]:
+    """The stored forms of the keys shared by fewer than COMMON_KEY people in each form
+    (one short index probe per form)."""
     table = tables.name_keys
-    useful = []
+    useful: list[str] = []
     for key in sorted(keys):
-        probe = select(table.c.person_id).where(table.c.key == key).offset(COMMON_KEY).limit(1)
-        if conn.execute(probe).first() is None:
-            useful.append(key)
+        for form in keys[key]:
+            probe = select(table.c.person_id).where(table.c.key == form)
+            if conn.execute(probe.offset(COMMON_KEY).limit(1)).first() is not None:
+                break
+        else:
+            useful.extend(keys[key])
     return useful
 
 
@@ -170,11 +177,13 @@ def find_candidates(conn: Connection, query: CandidateQuery, limit: int = 10) ->
             raise InvalidInput(f"invalid Chinese ID number {query.id_number!r}")
     pairs, words = set(pair_keys(query.name)), set(word_keys(query.name))
     keys = pairs | words | ({f"id:{wanted_id}"} if wanted_id else set())
-    useful = _useful_keys(conn, keys)
-    if useful and useful != [f"id:{wanted_id}"]:
+    stored = protect.key_forms(conn, keys)
+    useful = _useful_keys(conn, stored)
+    if set(useful) - set(stored.get(f"id:{wanted_id}", ())):
         found = _hits(conn, useful, query)
     else:  # every name key is common (Muhammad Muhammad): read a bounded share of them
-        found = _hits(conn, useful + sorted(pairs or words), query, bounded=True)
+        common = [form for key in sorted(pairs or words) for form in stored[key]]
+        found = _hits(conn, useful + common, query, bounded=True)
     if not found:
         return []
     absorbed = _kept(conn, found)

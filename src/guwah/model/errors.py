@@ -17,3 +17,7 @@ class NotFound(GuwahError):
 
 class ArchiveError(GuwahError):
     """The archive cannot be opened, created or written (wrong passphrase, missing file)."""
+
+
+class AccessDenied(GuwahError):
+    """The signed-in user's role does not allow this, or the login failed."""

@@ -52,7 +52,10 @@ META_KEY_ID = "key_id"
 META_SIGNING_KEYS = "audit_public_keys"
 
 # (table, primary key column, column) of every stored wrapped key; rotation re-wraps them.
-WRAPPED_COLUMNS: list[tuple[str, str, str]] = [("archive_secrets", "purpose", "wrapped")]
+WRAPPED_COLUMNS: list[tuple[str, str, str]] = [
+    ("archive_secrets", "purpose", "wrapped"),
+    ("evidence_files", "id", "wrapped_key"),
+]
 
 
 def _b64(data: bytes) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from guwah import __version__
 from guwah.model.errors import ArchiveError
 from guwah.model.gazetteer import load_gazetteer
+from guwah.secure import fieldkeys
 from guwah.secure.keys import (
     KeyFile,
     Keyring,
@@ -28,10 +29,14 @@ from guwah.secure.keys import (
     write_meta_keyfile,
     write_sidecar,
 )
+from guwah.secure.policy import Principal
 from guwah.secure.rotation import rekey_sqlite
+from guwah.services.auditing import start_log
 from guwah.store import ids, migrate, tables
 from guwah.store.convert import now_text
 from guwah.store.dialect import describe_location, is_postgres, make_engine
+
+AUDIT_REVISION = "0004"  # the migration that added the audit log
 
 
 @dataclass
@@ -40,6 +45,8 @@ class Archive:
     location: str
     actor: str
     keys: Keyring | None = field(default=None, repr=False)
+    # who is acting: the owner (admin) until someone signs in (services.accounts.sign_in)
+    principal: Principal = field(default_factory=Principal.single_owner)
 
     def keyring(self) -> Keyring:
         """The unlocked archive keys; an error when the archive was opened without them."""
@@ -53,6 +60,7 @@ class Archive:
         return self.keys
 
     def close(self) -> None:
+        fieldkeys.remove(self.engine)
         self.engine.dispose()
         if self.keys is not None:
             self.keys.drop()
@@ -97,12 +105,15 @@ def init_archive(location: str, passphrase: str | None, actor: str) -> Archive:
                 write_meta_keyfile(conn, keyfile)
             keyring.signing_key(conn)  # registers the audit public key from the start
             _seed_places(conn)
+            start_log(conn, actor, keyring, "archive.init")
+        archive = Archive(engine, location, actor, keyring)
+        fieldkeys.install(engine, lambda: archive.keys)  # PostgreSQL: restricted fields
     except BaseException:
         engine.dispose()
         if sqlite_path is not None:
             _remove_sqlite_files(sqlite_path)
         raise
-    return Archive(engine, location, actor, keyring)
+    return archive
 
 
 def open_archive(location: str, passphrase: str | None, actor: str) -> Archive:
@@ -112,12 +123,14 @@ def open_archive(location: str, passphrase: str | None, actor: str) -> Archive:
     works with its keys locked: nothing that needs them (restricted fields, evidence,
     signing) can be read or written."""
     keys: Keyring | None = None
+    locked = False
     if "://" in location:
         engine = make_engine(location, None, must_exist=True)
         try:
             keyfile = _postgres_keyfile(engine)
             if keyfile is not None and passphrase:
                 keys = unlock(keyfile, passphrase)
+            locked = keyfile is not None and keys is None
         except BaseException:
             engine.dispose()
             raise
@@ -129,6 +142,9 @@ def open_archive(location: str, passphrase: str | None, actor: str) -> Archive:
             raise ArchiveError(f"{describe_location(location)} is not a Guwah archive")
         if current != migrate.head_revision():
             migrate.upgrade(engine)
+        if current < AUDIT_REVISION:  # made before the audit log: start it from here
+            with engine.begin() as conn:
+                start_log(conn, actor, keys, "audit.start")
     except SQLAlchemyError as exc:
         engine.dispose()
         raise ArchiveError(
@@ -137,7 +153,9 @@ def open_archive(location: str, passphrase: str | None, actor: str) -> Archive:
     except ArchiveError:
         engine.dispose()
         raise
-    return Archive(engine, location, actor, keys)
+    archive = Archive(engine, location, actor, keys)
+    fieldkeys.install(engine, lambda: archive.keys, locked=locked)  # PostgreSQL: sealing
+    return archive
 
 
 def unlock(keyfile: KeyFile, passphrase: str) -> Keyring:

@@ -16,6 +16,8 @@ import sqlcipher3
 
 from guwah.model.errors import ArchiveError
 from guwah.secure.keys import read_sidecar, sidecar_path
+from guwah.secure.policy import Action
+from guwah.services.access import check
 from guwah.services.archive import Archive
 from guwah.store.dialect import is_postgres
 
@@ -32,6 +34,7 @@ class BackupReport:
 
 def backup(archive: Archive, out: Path) -> BackupReport:
     """Copy the open archive to ``out`` (plus ``out.keys`` and ``out.evidence/``)."""
+    check(archive, Action.BACKUP)
     if is_postgres(archive.engine):
         raise ArchiveError(
             "a PostgreSQL archive is backed up with pg_dump (its key file is inside it; "

@@ -14,7 +14,11 @@ from guwah.model.errors import InvalidInput, NotFound
 from guwah.model.gazetteer import load_gazetteer
 from guwah.model.records import Claim, format_id, parse_id
 from guwah.model.vocab import ClaimKind, ClaimStatus
+from guwah.secure.audit import ensure_unchanged
+from guwah.secure.policy import Action
+from guwah.services.access import check
 from guwah.services.archive import Archive
+from guwah.services.auditing import record
 from guwah.services.drafts import resolve_place, text_or_none
 from guwah.services.indexing import refresh
 from guwah.store import ids, tables, writer
@@ -39,14 +43,19 @@ def _load(conn: Connection, public_id: str) -> Claim:
 
 
 def set_status(archive: Archive, public_id: str, status: ClaimStatus) -> Claim:
+    check(archive, Action.CLAIM_ACCEPT if status is ClaimStatus.ACCEPTED else Action.CLAIM_REJECT)
     with archive.engine.begin() as conn:
         claim = _load(conn, public_id)
+        ensure_unchanged(conn, [claim.person_id])
         if status not in _ALLOWED[claim.status]:
             raise InvalidInput(
                 f"{claim.id} is {claim.status.value}; it cannot become {status.value}"
             )
         writer.set_claim_status(conn, parse_id("claim", claim.id) or 0, status.value)
         refresh(conn, [parse_id("person", claim.person_id) or 0])
+        change = {"from": claim.status.value, "to": status.value}
+        action = "claim.accept" if status is ClaimStatus.ACCEPTED else "claim.reject"
+        record(archive, conn, action, claim.id, change=change, covers=[claim.person_id])
         return _load(conn, claim.id)
 
 
@@ -60,8 +69,10 @@ def correct(
     quote: str | None = None,
 ) -> Claim:
     """Record a corrected copy of a claim; the old one becomes ``superseded``."""
+    check(archive, Action.CLAIM_CORRECT)
     with archive.engine.begin() as conn:
         old = _load(conn, public_id)
+        ensure_unchanged(conn, [old.person_id])
         if old.status is ClaimStatus.SUPERSEDED:
             raise InvalidInput(f"{old.id} is already superseded; correct its newest version")
         new_value = dict(old.value)
@@ -98,4 +109,7 @@ def correct(
         writer.insert_rows(conn, tables.claims, [row])
         writer.set_claim_status(conn, parse_id("claim", old.id) or 0, ClaimStatus.SUPERSEDED.value)
         refresh(conn, [row["person_id"]])
-        return _load(conn, format_id("claim", row["id"]))
+        new_id = format_id("claim", row["id"])
+        change = {"supersedes": old.id, "claim": new_id}
+        record(archive, conn, "claim.correct", old.id, change=change, covers=[old.person_id])
+        return _load(conn, new_id)

@@ -52,6 +52,7 @@ class Precomputed:
     names: str
     body: str
     keys: tuple[str, ...] = ()
+    secret: tuple[str, ...] = ()  # text of ``body`` blinded on PostgreSQL (SearchDoc.secret)
 
 
 @dataclass

@@ -6,13 +6,17 @@ Exports stream in id order (keyset paging), so memory stays flat at any size.
 from __future__ import annotations
 
 import csv
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from sqlalchemy import Connection, select
 
-from guwah.model.records import format_id
-from guwah.model.vocab import Sensitivity
+from guwah.model.records import Source, format_id
+from guwah.model.vocab import PersonKind, Sensitivity
+from guwah.secure.policy import Disclosure, allowed, export_action
+from guwah.services import access
+from guwah.services.access import check
 from guwah.services.archive import Archive
 from guwah.services.jsonl import (
     case_to_json,
@@ -44,24 +48,35 @@ CSV_COLUMNS = [
 ]
 
 
-def iter_records(conn: Connection, max_rank: int = 2) -> Iterator[dict[str, Any]]:
-    """Every record as its JSONL object: places, persons, sources, claims, cases, evidence."""
+def iter_records(
+    conn: Connection, max_rank: int = 2, disclosure: Disclosure | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every record as its JSONL object: places, persons, sources, claims, cases, evidence.
+
+    Below the restricted level, ``disclosure`` withholds what the policy and the
+    testifiers' consent do not allow at that level (guwah.secure.policy.Disclosure)."""
     for row in conn.execute(select(tables.places).order_by(tables.places.c.code)):
         yield place_to_json(row)
     hidden_people: set[str] = set()
     hidden_sources: set[str] = set()
+    speaking = _speaking(conn) if disclosure and disclosure.level is Sensitivity.PUBLIC else {}
     for batch in reader.all_ids(conn, "persons"):
-        for _number, person in sorted(reader.persons(conn, batch).items()):
-            if person.sensitivity.rank > max_rank:
+        for number, person in sorted(reader.persons(conn, batch).items()):
+            if person.sensitivity.rank > max_rank or (
+                disclosure and not disclosure.person(person, speaking.get(number, ()))
+            ):
                 hidden_people.add(person.id)
                 continue
             yield person_to_json(person)
+    shown_sources: dict[str, Source] = {}
     for batch in reader.all_ids(conn, "sources"):
         for _number, source in sorted(reader.sources(conn, batch).items()):
-            if source.sensitivity.rank > max_rank:
+            shown = disclosure.source(source) if disclosure else source
+            if source.sensitivity.rank > max_rank or shown is None:
                 hidden_sources.add(source.id)
                 continue
-            record = source_to_json(source)
+            shown_sources[source.id] = shown
+            record = source_to_json(shown)
             if source.testifier_id in hidden_people:
                 record["testifier"] = None
             record["subjects"] = [s for s in record["subjects"] if s["person"] not in hidden_people]
@@ -71,6 +86,11 @@ def iter_records(conn: Connection, max_rank: int = 2) -> Iterator[dict[str, Any]
             continue
         if claim.related_person in hidden_people:
             continue
+        if disclosure is not None:
+            shown_claim = disclosure.claim(claim, shown_sources.get(claim.source_id))
+            if shown_claim is None:
+                continue
+            claim = shown_claim
         yield claim_to_json(claim)
     if max_rank >= Sensitivity.INTERNAL.rank:
         for case in reader.all_cases(conn):
@@ -81,6 +101,39 @@ def iter_records(conn: Connection, max_rank: int = 2) -> Iterator[dict[str, Any]
                 yield evidence_to_json(item)
 
 
+def _speaking(conn: Connection) -> dict[int, list[Source]]:
+    """The public sources that speak of each public victim (by a claim or as a subject):
+    what the public level judges a victim's identity by."""
+    persons = tables.persons
+    victims = select(persons.c.id).where(
+        persons.c.sensitivity == Sensitivity.PUBLIC.value,
+        persons.c.kinds.like(f"%{PersonKind.VICTIM.value}%"),
+    )
+    pairs: dict[int, set[int]] = defaultdict(set)
+    for table in (tables.claims, tables.source_subjects):
+        query = select(table.c.person_id, table.c.source_id).where(table.c.person_id.in_(victims))
+        for row in conn.execute(query.distinct()):
+            pairs[row.person_id].add(row.source_id)
+    src = tables.sources
+    public = select(src.c.id).where(src.c.sensitivity == Sensitivity.PUBLIC.value)
+    wanted = sorted({s for ss in pairs.values() for s in ss} & set(conn.execute(public).scalars()))
+    sources: dict[int, Source] = {}
+    for start in range(0, len(wanted), reader.BATCH):
+        chunk = wanted[start : start + reader.BATCH]
+        sources.update(reader.sources(conn, chunk, with_subjects=False))
+    return {p: [sources[s] for s in ss if s in sources] for p, ss in pairs.items()}
+
+
+def default_level(archive: Archive, fmt: str) -> Sensitivity:
+    """The level an export is made at when none is asked for: a jsonl backup holds
+    everything, csv and ftm internal data; never above what the signed-in role may export."""
+    wanted = Sensitivity.RESTRICTED if fmt == "jsonl" else Sensitivity.INTERNAL
+    for level in sorted(Sensitivity, key=lambda s: s.rank, reverse=True):
+        if level.rank <= wanted.rank and allowed(archive.principal, export_action(fmt, level)):
+            return level
+    return Sensitivity.PUBLIC
+
+
 def export(
     archive: Archive,
     fmt: str,
@@ -89,11 +142,21 @@ def export(
     max_sensitivity: Sensitivity = Sensitivity.RESTRICTED,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write the export; return the number of lines or rows written."""
+    """Write the export; return the number of lines or rows written. Below the restricted
+    level, what the policy and the testifiers' consent withhold is left out."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    check(archive, export_action(fmt, max_sensitivity))
+    if max_sensitivity is Sensitivity.RESTRICTED:
+        with archive.engine.begin() as conn:
+            access.audit(conn, archive, access.RESTRICTED_READ, f"export.{fmt}")
     count = 0
     with archive.engine.connect() as conn:
+        disclosure = None
+        if max_sensitivity is not Sensitivity.RESTRICTED:
+            disclosure = access.disclosure(conn, archive, sources=None, at=max_sensitivity)
         if fmt == "jsonl":
-            for record in iter_records(conn, max_sensitivity.rank):
+            for record in iter_records(conn, max_sensitivity.rank, disclosure):
                 out.write(dumps(record) + "\n")
                 count += 1
                 if progress and count % 1000 == 0:
@@ -102,28 +165,32 @@ def export(
             from guwah.publish.ftm import export_ftm
 
             for entity in export_ftm(
-                iter_records(conn, max_sensitivity.rank), max_sensitivity=max_sensitivity.value
+                iter_records(conn, max_sensitivity.rank, disclosure),
+                max_sensitivity=max_sensitivity.value,
             ):
                 out.write(dumps(entity) + "\n")
                 count += 1
-        elif fmt == "csv":
-            count = _export_csv(conn, out, max_sensitivity.rank)
         else:
-            raise ValueError(fmt)
+            count = _export_csv(conn, out, max_sensitivity.rank, disclosure)
     return count
 
 
-def _export_csv(conn: Connection, out: IO[str], max_rank: int) -> int:
+def _export_csv(
+    conn: Connection, out: IO[str], max_rank: int, disclosure: Disclosure | None
+) -> int:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     summary = tables.person_summary
     count = 0
+    speaking = _speaking(conn) if disclosure and disclosure.level is Sensitivity.PUBLIC else {}
     for batch in reader.all_ids(conn, "persons"):
         people = reader.persons(conn, batch)
         rows = conn.execute(select(summary).where(summary.c.person_id.in_(batch)))
         for row in sorted(rows, key=lambda r: r.person_id):
             person = people[row.person_id]
             if person.sensitivity.rank > max_rank:
+                continue
+            if disclosure and not disclosure.person(person, speaking.get(row.person_id, ())):
                 continue
             writer.writerow(
                 {

@@ -9,6 +9,7 @@ Importing the same file again adds nothing.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
@@ -21,8 +22,13 @@ from guwah.ingest.mapping import Mapping, load_mapping
 from guwah.ingest.tabular import open_table
 from guwah.model.errors import InvalidInput
 from guwah.model.gazetteer import load_gazetteer
+from guwah.model.records import format_id
 from guwah.model.vocab import Sensitivity, SourceKind
+from guwah.secure.coverage import Coverage
+from guwah.secure.policy import Action
+from guwah.services.access import check
 from guwah.services.archive import Archive
+from guwah.services.auditing import record
 from guwah.services.drafts import (
     DraftClaim,
     DraftPerson,
@@ -95,6 +101,7 @@ def import_file(
     reject_path: Path | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
+    check(archive, Action.IMPORT)
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
     mapping = load_mapping(mapping_path) if mapping_path else Mapping()
@@ -104,19 +111,45 @@ def import_file(
     )
     rejects = _Rejects(on_error, reject_path, path.name)
     report = ImportReport(file=path.name, list_name=name)
+    covered = Coverage()
     with archive.engine.begin() as conn:
         if path.suffix.lower() in (".jsonl", ".ndjson"):
-            _import_jsonl(conn, archive.actor, path, name, kind, rejects, report, progress)
+            _import_jsonl(conn, archive.actor, path, name, kind, rejects, report, progress, covered)
         else:
             with open_table(path) as (header, rows):
                 mapping.check_header(header, path.name)
                 batches = _table_batches(rows, mapping, name, rejects, report)
-                _write_batches(conn, archive.actor, batches, name, kind, path, report, progress)
+                _write_batches(
+                    conn, archive.actor, batches, name, kind, path, report, progress, covered
+                )
         rejects.write()  # inside the transaction: no import without its list of bad rows
         if report.created + report.claims_added + sum(report.restored.values()) > 1000:
             refresh_statistics(conn)
+        _audit(archive, conn, path, report, len(rejects.items), covered)
     report.rejected = len(rejects.items)
     return report
+
+
+def _audit(
+    archive: Archive,
+    conn: Connection,
+    path: Path,
+    report: ImportReport,
+    rejected: int,
+    covered: Coverage,
+) -> None:
+    """The import's audit entry: its list's source, counts, and every record it touched."""
+    file_hash = hashlib.sha256(path.name.encode("utf-8")).hexdigest()
+    target = (
+        format_id("source", report.source_id) if report.source_id else f"import:{file_hash[:16]}"
+    )
+    change = {
+        "file_name_sha256": file_hash, "rows": report.rows, "created": report.created,
+        "linked": report.linked, "claims_added": report.claims_added,
+        "claims_skipped": report.claims_skipped, "rejected": rejected,
+        "restored": report.restored,
+    }  # fmt: skip
+    record(archive, conn, "import", target, change=change, covers=covered, checkpoint=True)
 
 
 def _list_source(name: str, kind: SourceKind, path: Path) -> DraftSource:
@@ -137,13 +170,15 @@ def _write_batches(
     path: Path,
     report: ImportReport,
     progress: Progress | None,
+    covered: Coverage,
 ) -> None:
     source_id = writer.find_source_by_list(conn, name)
     for persons, claims in batches:
         batch = Batch(persons=persons, claims=claims, source_id=source_id)
         if source_id is None:
             batch.source = _list_source(name, kind, path)
-        result = write_batch(conn, batch, actor)
+        result = write_batch(conn, batch, actor, covered)
+        covered.update(result.coverage())
         source_id = result.source_id
         report.source_id = source_id
         report.created += len(result.created)
@@ -204,6 +239,7 @@ def _import_jsonl(
     rejects: _Rejects,
     report: ImportReport,
     progress: Progress | None,
+    covered: Coverage,
 ) -> None:
     try:
         lines = _jsonl_lines(path)
@@ -212,10 +248,10 @@ def _import_jsonl(
                 raise InvalidInput(f"{path.name}: the file is empty")
         finally:
             lines.close()
-        report.restored = restore_jsonl(conn, path, _jsonl_lines, rejects.add, progress)
+        report.restored = restore_jsonl(conn, path, _jsonl_lines, rejects.add, progress, covered)
         report.rows = sum(report.restored.values())
         batches = _short_form_batches(path, name, rejects, report)
-        _write_batches(conn, actor, batches, name, kind, path, report, progress)
+        _write_batches(conn, actor, batches, name, kind, path, report, progress, covered)
     except UnicodeDecodeError:
         raise InvalidInput(f"{path.name}: not UTF-8 text") from None
 

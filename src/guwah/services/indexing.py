@@ -10,11 +10,15 @@ from typing import Any
 from sqlalchemy import Connection
 
 from guwah.model.gazetteer import Gazetteer, load_gazetteer
-from guwah.model.records import Claim, Person, parse_id
+from guwah.model.records import Claim, Person, format_id, parse_id
 from guwah.model.view import CurrentView, derive_view
-from guwah.model.vocab import ClaimKind, ClaimStatus, PersonKind
+from guwah.model.vocab import ClaimKind, ClaimStatus, PersonKind, Sensitivity
 from guwah.names.index import name_keys
 from guwah.names.keys import id_key
+from guwah.secure.policy import Action
+from guwah.services.access import check
+from guwah.services.archive import Archive
+from guwah.services.auditing import ARCHIVE, record
 from guwah.services.drafts import (
     DraftClaim,
     DraftPerson,
@@ -22,7 +26,7 @@ from guwah.services.drafts import (
     claim_record,
     person_record,
 )
-from guwah.store import matching, reader
+from guwah.store import matching, protect, reader, tables
 from guwah.store.search import SearchDoc, drop_people, write_docs, write_summaries
 
 CHUNK = 500
@@ -57,6 +61,7 @@ def refresh(conn: Connection, person_ids: Sequence[int], known: Known | None = N
         wanted = {c.source_id for cl in claims.values() for c in cl} - set(testifier_cache)
         numbers = sorted(parse_id("source", s) or 0 for s in wanted)
         testifier_cache.update(reader.source_testifiers(conn, numbers))
+        hidden = _Hidden.of(conn, people, claims)
         summaries: list[dict[str, Any]] = []
         docs: list[SearchDoc] = []
         for number in targets:
@@ -66,10 +71,52 @@ def refresh(conn: Connection, person_ids: Sequence[int], known: Known | None = N
             view = derive_view(person.names, person_claims, testifier_cache)
             summary = summary_row(number, person, view, person_claims, gazetteer)
             summaries.append(summary)
-            doc = search_doc(number, person, person_claims, gazetteer)
-            docs.append(replace(doc, birth_year=summary["birth_year"], gender=summary["gender"]))
-        write_summaries(conn, summaries)
+            doc = search_doc(number, person, person_claims, gazetteer, hidden)
+            restricted = hidden is not None and hidden.group(number, groups)
+            docs.append(
+                replace(
+                    doc,
+                    birth_year=summary["birth_year"],
+                    gender=summary["gender"],
+                    restricted=restricted,
+                )
+            )
+        write_summaries(conn, summaries, [d.person_id for d in docs if d.restricted])
         write_docs(conn, docs)
+
+
+class _Hidden:
+    """Which people and sources are restricted, on an archive whose restricted fields are
+    sealed (PostgreSQL with field keys): what they say is indexed by blind tokens."""
+
+    def __init__(self, people: set[str], sources: set[str]) -> None:
+        self.people, self.sources = people, sources
+
+    @classmethod
+    def of(
+        cls, conn: Connection, people: dict[int, Person], claims: dict[int, list[Claim]]
+    ) -> _Hidden | None:
+        if protect.keys_of(conn) is None:
+            return None
+        everything = [c for cl in claims.values() for c in cl]
+        related = {parse_id("person", c.related_person or "") for c in everything} - {None}
+        hidden = {p.id for p in people.values() if p.sensitivity is Sensitivity.RESTRICTED}
+        lookup = sorted(n for n in related if n is not None and n not in people)
+        related_hidden = protect.restricted_ids(conn, tables.persons, lookup)
+        hidden |= {format_id("person", n) for n in related_hidden}
+        numbers = {parse_id("source", c.source_id) for c in everything}
+        sources = protect.restricted_ids(conn, tables.sources, numbers)
+        return cls(hidden, {format_id("source", n) for n in sources})
+
+    def group(self, number: int, groups: dict[int, list[int]]) -> bool:
+        """Whether the person or anyone merged into them is restricted."""
+        members = [number, *groups.get(number, [])]
+        return any(format_id("person", m) in self.people for m in members)
+
+    def __call__(self, claim: Claim) -> bool:
+        """Whether what the claim says is restricted (its source or the person it relates
+        to is; its own person is handled by the document as a whole)."""
+        return claim.source_id in self.sources or claim.related_person in self.people
 
 
 def _with_members(
@@ -99,7 +146,14 @@ def write_precomputed(conn: Connection, ready: dict[int, Precomputed]) -> None:
     write_summaries(conn, [{**pre.summary, "person_id": n} for n, pre in ready.items()])
     docs = [
         SearchDoc(
-            n, pre.names, pre.body, pre.keys, pre.summary["birth_year"], pre.summary["gender"]
+            n,
+            pre.names,
+            pre.body,
+            pre.keys,
+            pre.summary["birth_year"],
+            pre.summary["gender"],
+            restricted=pre.summary["sensitivity"] == Sensitivity.RESTRICTED.value,
+            secret=pre.secret,
         )
         for n, pre in ready.items()
     ]
@@ -121,7 +175,7 @@ def precompute(draft: DraftPerson, claims: list[DraftClaim], gazetteer: Gazettee
     view = derive_view(person.names, records, {})
     summary = summary_row(0, person, view, records, gazetteer)
     doc = search_doc(0, person, records, gazetteer)
-    return Precomputed(summary, doc.names, doc.body, doc.keys)
+    return Precomputed(summary, doc.names, doc.body, doc.keys, doc.secret)
 
 
 def summary_row(
@@ -169,9 +223,19 @@ def _birth_year(date: str | None, value: dict[str, Any]) -> int | None:
     return None
 
 
-def search_doc(number: int, person: Person, claims: list[Claim], gazetteer: Gazetteer) -> SearchDoc:
+def search_doc(
+    number: int,
+    person: Person,
+    claims: list[Claim],
+    gazetteer: Gazetteer,
+    hidden: Callable[[Claim], bool] | None = None,
+) -> SearchDoc:
+    """The person's search text and name keys. ``secret`` lists the text that is
+    restricted whoever it is about (ID numbers, exact addresses) and, when ``hidden`` is
+    given, what the claims it picks say (guwah.store.search blinds it on PostgreSQL)."""
     names = " ".join(n.text for n in person.names)
     body: list[str] = []
+    secret: list[str] = []
     keys: set[str] = set()
     for name in person.names:
         keys |= name_keys(name.text)
@@ -181,11 +245,18 @@ def search_doc(number: int, person: Person, claims: list[Claim], gazetteer: Gaze
         if claim.kind is ClaimKind.ID_NUMBER:
             id_text = str(claim.value.get("text", ""))
             body.append(id_text)
+            secret.append(id_text)
             key = id_key(id_text)
             if key:
                 keys.add(f"id:{key}")
             continue
-        body.extend(str(v) for k, v in sorted(claim.value.items()) if k != "person")
+        values = [str(v) for k, v in sorted(claim.value.items()) if k != "person"]
+        body.extend(values)
+        if hidden is not None and hidden(claim):
+            secret.extend(values)
+            secret.append(claim.place_text or "")
+        elif claim.kind is ClaimKind.RESIDENT_OF and claim.place_text:
+            secret.append(claim.place_text)
         if claim.place_code:
             place = gazetteer.get(claim.place_code)
             if place is not None:
@@ -194,7 +265,7 @@ def search_doc(number: int, person: Person, claims: list[Claim], gazetteer: Gaze
         if claim.place_text:
             body.append(claim.place_text)
     body.extend(f"{ref.namespace}:{ref.ref}" for ref in person.external_refs)
-    return SearchDoc(number, names, " ".join(body), tuple(sorted(keys)))
+    return SearchDoc(number, names, " ".join(body), tuple(sorted(keys)), secret=tuple(secret))
 
 
 def reindex_all(conn: Connection, progress: Callable[[int], None] | None = None) -> int:
@@ -207,3 +278,12 @@ def reindex_all(conn: Connection, progress: Callable[[int], None] | None = None)
         if progress:
             progress(done)
     return done
+
+
+def reindex(archive: Archive, progress: Callable[[int], None] | None = None) -> int:
+    """``guwah reindex``: rebuild every person's summary and search document."""
+    check(archive, Action.REINDEX)
+    with archive.engine.begin() as conn:
+        count = reindex_all(conn, progress)
+        record(archive, conn, "reindex", ARCHIVE, change={"people": count})  # derived: no records
+        return count

@@ -28,7 +28,9 @@ from guwah.secure.keys import (
     write_meta_keyfile,
     write_sidecar,
 )
+from guwah.secure.policy import Action
 from guwah.secure.rotation import rekey_sqlite, rewrap_all
+from guwah.services.access import check
 from guwah.services.archive import Archive, promote_pending
 from guwah.store import tables
 from guwah.store.convert import now_text
@@ -75,6 +77,7 @@ def _save(archive: Archive, keyfile: KeyFile) -> None:
 
 
 def status(archive: Archive) -> KeyStatus:
+    check(archive, Action.KEYS_STATUS)
     keyfile = _keyfile(archive)
     recovery = None
     if keyfile.recovery is not None:
@@ -92,6 +95,7 @@ def status(archive: Archive) -> KeyStatus:
 
 def change_passphrase(archive: Archive, new_passphrase: str) -> None:
     """Guard the archive key with a new passphrase. Nothing is re-encrypted."""
+    check(archive, Action.KEYS_PASSPHRASE)
     keyring = archive.keyring()
     keyfile = _keyfile(archive)
     salt, params = os.urandom(16), KdfParams()
@@ -107,6 +111,7 @@ def rotate(archive: Archive) -> tuple[str, str, int]:
 
     Crash-safe: the key file holds the next key as *pending* until the end, and opening
     the archive finishes or abandons an interrupted rotation."""
+    check(archive, Action.KEYS_ROTATE)
     current = archive.keyring()
     keyfile = _keyfile(archive)
     if current.kek is None:
@@ -142,6 +147,7 @@ def split_recovery(archive: Archive, threshold: int, shares: int) -> list[str]:
     """A new recovery key, split into ``shares`` SLIP-39 word lists of which any
     ``threshold`` rebuild it. Replaces any earlier recovery key (old shares stop working).
     The shares are returned once and stored nowhere."""
+    check(archive, Action.KEYS_SPLIT)
     if not 1 <= threshold <= shares <= MAX_SHARES or (threshold == 1 and shares > 1):
         raise InvalidInput(
             f"shares must be between 1 and {MAX_SHARES}, the threshold between 2 and the "

@@ -7,8 +7,19 @@ from typing import Any
 from guwah.match.candidates import Candidate, CandidateQuery, find_candidates
 from guwah.model.errors import InvalidInput
 from guwah.model.gazetteer import load_gazetteer
+from guwah.model.vocab import Sensitivity
 from guwah.names import compare, pair_keys, parse, word_keys
 from guwah.names.keys import block, id_key
+from guwah.secure.policy import Action
+from guwah.services.access import (
+    RESTRICTED_READ,
+    audit,
+    check,
+    deny,
+    level,
+    role,
+    visible_people,
+)
 from guwah.services.archive import Archive
 
 MAX_MATCHES = 100
@@ -44,7 +55,15 @@ def match_person(
     id_number: str | None = None,
     limit: int = 10,
 ) -> list[Candidate]:
-    """The people in the archive who may be the one described, best first."""
+    """The people in the archive who may be the one described, best first (those the
+    signed-in role may see; matching by ID number needs the restricted level)."""
+    check(archive, Action.MATCH)
+    if id_number and level(archive) is not Sensitivity.RESTRICTED:
+        deny(
+            archive,
+            "match.id_number",
+            f"matching by ID number is not allowed for role {role(archive)}",
+        )
     if not 1 <= limit <= MAX_MATCHES:
         raise InvalidInput(f"limit must be between 1 and {MAX_MATCHES}")
     if gender is not None and gender.lower() not in GENDERS:
@@ -55,7 +74,18 @@ def match_person(
         name, birth_year, gender.lower() if gender else None, place_codes(place), id_number
     )
     with archive.engine.connect() as conn:
-        return find_candidates(conn, query, limit)
+        found = find_candidates(conn, query, limit)
+        numbers = [c.person_id for c in found]
+        visible = visible_people(conn, archive, numbers)
+        below = set(numbers)
+        if level(archive) is Sensitivity.RESTRICTED:  # who of them only a restricted level sees
+            below = visible_people(conn, archive, numbers, Sensitivity.INTERNAL)
+    restricted = [c.public_id for c in found if c.person_id not in below]
+    if restricted:
+        with archive.engine.begin() as conn:
+            for person in restricted:
+                audit(conn, archive, RESTRICTED_READ, person)
+    return [c for c in found if c.person_id in visible]
 
 
 def explain_name(name: str) -> dict[str, Any]:

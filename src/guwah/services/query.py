@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -12,13 +14,20 @@ from guwah.model.errors import InvalidInput, NotFound
 from guwah.model.gazetteer import load_gazetteer
 from guwah.model.records import Case, Claim, Person, Source, format_id, parse_id
 from guwah.model.view import CurrentView, derive_view, testifiers_of
+from guwah.model.vocab import Sensitivity
 from guwah.names import parse
+from guwah.secure.policy import Action, Disclosure
+from guwah.services import access
+from guwah.services.access import check
 from guwah.services.archive import Archive
 from guwah.store import matching, reader, tables
 from guwah.store.search import MAX_LIMIT, SearchFilters, filtered_summaries, search
 
 NAME_RESULTS = 50  # people found by name lead the results, at most this many
 NAME_SEARCH_SCORE = 0.8
+# Six or more digits in a row: (part of) an ID number, which only the restricted level may
+# look for (the search index holds ID numbers).
+_ID_LIKE = re.compile(r"\d{6,}")
 
 
 @dataclass
@@ -41,8 +50,10 @@ def person_number(public_id: str) -> int:
 
 
 def show_person(archive: Archive, public_id: str) -> PersonDetail:
-    """One person in full. A person merged into another is shown as the kept person, whose
-    record includes the names and claims of everyone merged into them."""
+    """One person in full, as far as the signed-in role may see them. A person merged into
+    another is shown as the kept person, whose record includes the names and claims of
+    everyone merged into them."""
+    check(archive, Action.SHOW)
     number = person_number(public_id)
     with archive.engine.connect() as conn:
         found = reader.persons(conn, [number])
@@ -51,10 +62,6 @@ def show_person(archive: Archive, public_id: str) -> PersonDetail:
         kept = matching.merged_into(conn, [number]).get(number, number)
         group = [kept, *matching.members(conn, [kept]).get(kept, [])]
         people = reader.persons(conn, group)
-        person = people[kept]
-        for other in group[1:]:
-            person.names.extend(people[other].names)
-            person.external_refs.extend(people[other].external_refs)
         by_person = reader.claims_of(conn, group)
         claims = [c for p in group for c in by_person.get(p, [])]
         about = [c for p in group for c in reader.claims_about(conn, p)]
@@ -62,10 +69,116 @@ def show_person(archive: Archive, public_id: str) -> PersonDetail:
         found_sources = reader.sources(conn, source_numbers, with_subjects=False)
         sources = {s.id: s for s in found_sources.values()}
         cases = reader.cases_of(conn, group)
-    view = derive_view(person.names, claims, testifiers_of(sources.values()))
+        others = {parse_id("person", c.person_id) or 0 for c in about}
+        others |= {parse_id("person", c.related_person or "") or 0 for c in claims}
+        related = reader.persons(conn, sorted(others - set(group) - {0}))
+        disclosure = access.disclosure(
+            conn,
+            archive,
+            sources=source_numbers,
+            people=[*group, *related],
+            at=Sensitivity.INTERNAL,
+        )
+    independence = testifiers_of(sources.values())
+    shown = Shown(people, group, claims, about, sources, related)
+    if access.level(archive) is Sensitivity.RESTRICTED:  # all shown: was any restricted?
+        withheld = Shown(people, group, claims, about, sources, related).disclose(disclosure)
+        if withheld:
+            _audit_read(archive, format_id("person", kept), withheld)
+    else:
+        if access.level(archive) is not disclosure.level:
+            disclosure = replace(disclosure, level=access.level(archive))
+        shown.disclose(disclosure)
+        if kept not in shown.people:
+            access.deny(
+                archive,
+                format_id("person", kept),
+                f"{format_id('person', number)} is not shown to role {access.role(archive)}",
+            )
+        cases = cases if disclosure.level is not Sensitivity.PUBLIC else []
+        cases = [c for c in cases if (parse_id("person", c.person_id) or 0) in shown.people]
+    person = shown.person(kept)
+    view = derive_view(person.names, shown.claims, independence)
     merged = [format_id("person", p) for p in group[1:]]
     shown_for = format_id("person", number) if kept != number else None
-    return PersonDetail(person, view, claims, about, sources, cases, merged, shown_for)
+    return PersonDetail(
+        person, view, shown.claims, shown.about, shown.sources, cases, merged, shown_for
+    )
+
+
+@dataclass
+class Shown:
+    """A person's record (with those merged into them) cut down to what may be shown."""
+
+    people: dict[int, Person]
+    group: list[int]
+    claims: list[Claim]
+    about: list[Claim]
+    sources: dict[str, Source]
+    related: dict[int, Person]
+
+    def disclose(self, disclosure: Disclosure) -> list[str]:
+        """Apply the disclosure; returns the ids of the records withheld or redacted."""
+        withheld: list[str] = []
+        originals = dict(self.sources)
+        speaking = list(originals.values())
+        visible = {n for n, p in self.people.items() if disclosure.person(p, speaking)}
+        withheld += [p.id for n, p in self.people.items() if n not in visible]
+        self.people = {n: p for n, p in self.people.items() if n in visible}
+        others = {n for n, p in self.related.items() if disclosure.person(p, ())}
+        withheld += [p.id for n, p in self.related.items() if n not in others]
+        self.sources = {}
+        for sid, source in originals.items():
+            shown = disclosure.source(source)
+            if shown != source:
+                withheld.append(sid)
+            if shown is not None:
+                self.sources[sid] = shown
+        allowed = {format_id("person", n) for n in visible | others}
+        self.claims = self._cut(self.claims, disclosure, allowed, withheld)
+        self.about = self._cut(self.about, disclosure, allowed, withheld)
+        return list(dict.fromkeys(withheld))
+
+    def _cut(
+        self, claims: list[Claim], disclosure: Disclosure, allowed: set[str], withheld: list[str]
+    ) -> list[Claim]:
+        kept = []
+        for claim in claims:
+            related = claim.related_person
+            if claim.person_id not in allowed or (related and related not in allowed):
+                withheld.append(claim.id)
+                continue
+            shown = disclosure.claim(claim, self.sources.get(claim.source_id), marker=True)
+            if shown != claim:
+                withheld.append(claim.id)
+            if shown is not None:
+                kept.append(shown)
+        return kept
+
+    def person(self, number: int) -> Person:
+        """The kept person with the names and references of the visible merged people."""
+        person = replace(self.people[number], names=list(self.people[number].names))
+        person.external_refs = list(person.external_refs)
+        for other in self.group[1:]:
+            if other in self.people:
+                person.names.extend(self.people[other].names)
+                person.external_refs.extend(self.people[other].external_refs)
+        return person
+
+
+def _audit_restricted(archive: Archive, people: Sequence[int]) -> None:
+    """Record each restricted person a list showed (to a role allowed to see them)."""
+    if not people:
+        return
+    with archive.engine.begin() as conn:
+        for number in people:
+            access.audit(conn, archive, access.RESTRICTED_READ, format_id("person", number))
+
+
+def _audit_read(archive: Archive, target: str, records: Sequence[str]) -> None:
+    """Record that restricted data was shown to a role allowed to see it."""
+    with archive.engine.begin() as conn:
+        access.audit(conn, archive, access.RESTRICTED_READ, target, {"records": list(records)})
 
 
 def find_people(
@@ -79,6 +192,15 @@ def find_people(
     limit: int = 20,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
+    """People found by name or text, with filters: only those the signed-in role may see
+    (a page can hold fewer than ``limit``; paging stays consistent)."""
+    check(archive, Action.SEARCH)
+    shown = access.level(archive)
+    if shown is not Sensitivity.RESTRICTED and _ID_LIKE.search(text or ""):
+        access.deny(
+            archive, "search.id_number",
+            f"searching by ID number is not allowed for role {access.role(archive)}",
+        )  # fmt: skip
     prefectures: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     if place:
@@ -91,9 +213,17 @@ def find_people(
         prefecture_codes=prefectures,
         place_codes=codes,
         detained_year=year,
+        max_sensitivity_rank=shown.rank,
     )
     with archive.engine.connect() as conn:
         rows = _names_first(conn, text, filters, limit, offset)
+        numbers = [row.person_id for row in rows]
+        visible = access.visible_people(conn, archive, numbers)
+        below = set(numbers)
+        if shown is Sensitivity.RESTRICTED:  # who of them only a restricted level sees
+            below = access.visible_people(conn, archive, numbers, Sensitivity.INTERNAL)
+    _audit_restricted(archive, [n for n in numbers if n not in below])
+    rows = [row for row in rows if row.person_id in visible]
     return [
         {
             "id": format_id("person", row.person_id),
@@ -152,10 +282,34 @@ def _place_filter(place: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def archive_stats(archive: Archive) -> dict[str, Any]:
+    """Counts of what the signed-in role may see (records up to its level)."""
+    check(archive, Action.STATS)
     summary = tables.person_summary
+    levels = [s.value for s in Sensitivity if s.rank <= access.level(archive).rank]
+    persons, sources = tables.persons, tables.sources
+    people = select(persons.c.id).where(persons.c.sensitivity.in_(levels))
+    origins = select(sources.c.id).where(sources.c.sensitivity.in_(levels))
+    claims = tables.claims
+    seen_claims: tuple[Any, ...] = (
+        claims.c.person_id.in_(people),
+        claims.c.source_id.in_(origins),
+    )
+    if len(levels) == len(Sensitivity):  # everything (and evidence without a source)
+        seen_claims = ()
+    evidence = tables.evidence_files.c.source_id
+    where: dict[str, tuple[Any, ...]] = {
+        "persons": (persons.c.sensitivity.in_(levels),),
+        "names": (tables.names.c.person_id.in_(people),),
+        "sources": (sources.c.sensitivity.in_(levels),),
+        "claims": seen_claims,
+        "cases": (tables.cases.c.person_id.in_(people),),
+        "evidence_files": (evidence.in_(origins),) if seen_claims else (),
+    }
     with archive.engine.connect() as conn:
         counts: dict[str, Any] = {
-            name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            name: conn.execute(
+                select(func.count()).select_from(table).where(*where[name])
+            ).scalar_one()
             for name, table in (
                 ("persons", tables.persons),
                 ("names", tables.names),
@@ -165,7 +319,11 @@ def archive_stats(archive: Archive) -> dict[str, Any]:
                 ("evidence_files", tables.evidence_files),
             )
         }
-        victims = select(summary).where(summary.c.is_victim.is_(True)).subquery()
+        victims = (
+            select(summary)
+            .where(summary.c.is_victim.is_(True), summary.c.sensitivity.in_(levels))
+            .subquery()
+        )
         counts["victims"] = conn.execute(select(func.count()).select_from(victims)).scalar_one()
 
         def grouped(column: Any) -> dict[str, int]:
@@ -177,7 +335,7 @@ def archive_stats(archive: Archive) -> dict[str, Any]:
             )
             return {str(key) if key is not None else "unknown": n for key, n in conn.execute(query)}
 
-        by_kind = select(tables.claims.c.kind, func.count()).group_by(tables.claims.c.kind)
+        by_kind = select(claims.c.kind, func.count()).where(*seen_claims).group_by(claims.c.kind)
         counts["claims_by_kind"] = {k: n for k, n in conn.execute(by_kind)}
         counts["victims_by_status"] = grouped(victims.c.status)
         counts["victims_by_ethnicity"] = grouped(victims.c.ethnicity)

@@ -17,6 +17,9 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from guwah.model.errors import InvalidInput
+from guwah.secure import coverage
+from guwah.secure.audit import ensure_unchanged
+from guwah.secure.coverage import Coverage
 from guwah.services import jsonl
 from guwah.services.indexing import refresh
 from guwah.store import ids, tables, writer
@@ -52,11 +55,14 @@ class _NewRows:
     """Rows of a table keyed by ``id``, passed on to the buffer only when that id is not in
     the archive yet (checked a batch at a time), so that the counts say what was added."""
 
-    def __init__(self, buffer: _Buffer, table: Table) -> None:
-        self.buffer, self.table = buffer, table
+    def __init__(
+        self, buffer: _Buffer, table: Table, guard: Callable[[set[int]], None] | None = None
+    ) -> None:
+        self.buffer, self.table, self.guard = buffer, table, guard
         self.pending: dict[int, dict[str, Any]] = {}
         self.count = 0
         self.people: set[int] = set()  # whose claims were added: their views change
+        self.numbers: set[int] = set()  # the ids added
 
     def add(self, row: dict[str, Any]) -> None:
         self.pending[row["id"]] = row
@@ -69,8 +75,11 @@ class _NewRows:
             self._check_same(existing)
         new = [row for number, row in self.pending.items() if number not in existing]
         self.pending = {}
+        if self.guard is not None:
+            self.guard({row["person_id"] for row in new if row.get("person_id")})
         self.buffer.add(self.table, new)
         self.count += len(new)
+        self.numbers.update(row["id"] for row in new)
         self.people.update(row["person_id"] for row in new if row.get("person_id"))
 
     def _check_same(self, existing: set[int]) -> None:
@@ -90,15 +99,24 @@ def restore_jsonl(
     lines: Lines,
     reject: Reject,
     progress: Callable[[int], None] | None = None,
+    covered: Coverage | None = None,
 ) -> dict[str, int]:
+    """Restore the full-form lines of the file; ``covered`` collects the records written."""
     counts = dict.fromkeys(KINDS, 0)
     known = {
         "place": set(conn.execute(select(tables.places.c.code)).scalars()),
     }
     buffer = _Buffer(conn)
-    claims = _NewRows(buffer, tables.claims)
+    restored_people: set[int] = set()
+
+    def unchanged(people: set[int]) -> None:
+        """People already here who get claims or source links must be as last logged."""
+        if people - restored_people:
+            ensure_unchanged(conn, Coverage().add(coverage.PERSON, people - restored_people))
+
+    claims = _NewRows(buffer, tables.claims, unchanged)
     evidence = _NewRows(buffer, tables.evidence_files)
-    restored_people: list[int] = []
+    written = Coverage()
     for number, line in lines(path):
         if not is_full_form_line(line):
             continue  # a short-form person line: services/shortform.py reads it
@@ -113,19 +131,23 @@ def restore_jsonl(
                     continue
                 known["place"].add(row["code"])
                 buffer.add(tables.places, [row])
+                written.places = True
             elif kind == "person":
                 person, names, _refs = jsonl.person_rows(record)
                 texts = [n["text"] for n in names]
                 if _exists(conn, tables.persons, person["id"], person, texts):
                     continue
                 buffer.add(tables.persons, [person])
-                restored_people.append(person["id"])
+                restored_people.add(person["id"])
             elif kind == "source":
                 source, subjects = jsonl.source_rows(record)
                 if _exists(conn, tables.sources, source["id"], source):
                     continue
                 buffer.add(tables.sources, [source])
+                written.add(coverage.SOURCE, [source["id"]])
+                unchanged({subject["person_id"] for subject in subjects})
                 buffer.add(tables.source_subjects, subjects)
+                written.add(coverage.PERSON, [subject["person_id"] for subject in subjects])
             elif kind == "claim":
                 claims.add(jsonl.claim_row(record))
             elif kind == "case":
@@ -133,6 +155,7 @@ def restore_jsonl(
                 if _exists(conn, tables.cases, case["id"], case):
                     continue
                 buffer.add(tables.cases, [case])
+                written.add(coverage.CASE, [case["id"]])
                 buffer.add(tables.case_actions, actions)
             elif kind == "evidence":
                 evidence.add(jsonl.evidence_row(record))
@@ -167,6 +190,9 @@ def restore_jsonl(
     for kind in ("person", "source", "claim", "case", "evidence"):
         ids.bump_to_at_least(conn, kind)
     refresh(conn, sorted(restored | claims.people))
+    if covered is not None:
+        written.add(coverage.PERSON, restored | claims.people)
+        covered.update(written.add(coverage.EVIDENCE, evidence.numbers))
     return {k: v for k, v in counts.items() if v}
 
 

@@ -23,13 +23,25 @@ from guwah.model.errors import InvalidInput, NotFound
 if TYPE_CHECKING:  # linkage loads pyarrow and Splink: only when deduplicating
     from guwah.match.linkage import LinkRecord
 from guwah.model.records import format_id, parse_id
+from guwah.secure import coverage
+from guwah.secure.audit import ensure_unchanged
+from guwah.secure.coverage import Coverage
+from guwah.secure.policy import Action
+from guwah.services.access import check
 from guwah.services.archive import Archive
+from guwah.services.auditing import record
 from guwah.services.indexing import refresh
 from guwah.store import matching, tables
 from guwah.store.matching import DIFFERENT, SAME, ReviewItem
 
 DUPLICATES = "duplicates"
 STATUSES = ("open", "confirmed", "rejected", "merged", "split", "stale")
+_DECISIONS = {
+    "confirm": Action.REVIEW_CONFIRM,
+    "reject": Action.REVIEW_REJECT,
+    "merge": Action.REVIEW_MERGE,
+    "split": Action.REVIEW_SPLIT,
+}
 Progress = Callable[[str, int, int], None]
 
 
@@ -78,6 +90,7 @@ def _pair_ids(a: int, b: int) -> frozenset[str]:
 
 def find_duplicates(archive: Archive, progress: Progress | None = None) -> dict[str, int]:
     """Fill the review queue with clusters of possible duplicates; returns counts."""
+    check(archive, Action.DEDUPE)
     from guwah.match.linkage import link
 
     with archive.engine.connect() as conn:
@@ -88,6 +101,7 @@ def find_duplicates(archive: Archive, progress: Progress | None = None) -> dict[
     result = link(records, must_link=must, cannot_link=cannot, progress=progress)
     at = _now()
     added = kept = 0
+    filed: list[int] = []
     with archive.engine.begin() as conn:
         open_items = {item.person_ids: item for item in matching.review_items(conn, "open", 10**9)}
         seen: set[tuple[int, ...]] = set()
@@ -110,11 +124,18 @@ def find_duplicates(archive: Archive, progress: Progress | None = None) -> dict[
                 p.probability for p in result.pairs if p.id_a in cluster and p.id_b in cluster
             ]
             probability = max((x for x in scored if x is not None), default=1.0)
-            matching.add_review_item(conn, DUPLICATES, people, probability, {"pairs": pairs}, at)
+            details = {"pairs": pairs}
+            filed.append(
+                matching.add_review_item(conn, DUPLICATES, people, probability, details, at)
+            )
             added += 1
         stale = [item for key, item in open_items.items() if key not in seen]
+        ensure_unchanged(conn, Coverage().add(coverage.REVIEW, [item.id for item in stale]))
         for item in stale:
             matching.set_review_status(conn, item.id, "stale", None, at)
+        covered = Coverage().add(coverage.REVIEW, filed + [item.id for item in stale])
+        change = {"new_items": added, "unchanged": kept, "stale": len(stale)}
+        record(archive, conn, "review.find", "review", change=change, covers=covered)
     return {"people": len(records), "new_items": added, "unchanged": kept, "stale": len(stale)}
 
 
@@ -137,10 +158,12 @@ def decide(
     note: str | None = None,
 ) -> ReviewItem:
     """Confirm, reject, merge or split a review item."""
+    check(archive, _DECISIONS.get(action, Action.REVIEW_CONFIRM))
     by, at = archive.actor, _now()
     with archive.engine.begin() as conn:
         item = _open_item(conn, item_id)
         people = list(item.person_ids)
+        ensure_unchanged(conn, _covered(item_id, people))
         pairs_all = list(combinations(people, 2))
         details = dict(item.details)
         judgement_ids: list[int] = []
@@ -179,13 +202,33 @@ def decide(
         details["judgements"] = judgement_ids
         details["merges"] = merge_ids
         matching.set_review_status(conn, item_id, status, by, at, details)
+        _audit(archive, conn, f"review.{action}", item_id, people, status)
         decided = matching.review_item(conn, item_id)
     assert decided is not None
     return decided
 
 
+def _audit(
+    archive: Archive,
+    conn: Connection,
+    action: str,
+    item_id: int,
+    people: Sequence[int],
+    status: str,
+) -> None:
+    """A decision's entry covers the item and its people (their judgements and merges)."""
+    target = coverage.REVIEW.target(item_id)
+    covers = _covered(item_id, people)
+    record(archive, conn, action, target, change={"status": status}, covers=covers)
+
+
+def _covered(item_id: int, people: Sequence[int]) -> Coverage:
+    return Coverage().add(coverage.REVIEW, [item_id]).add(coverage.PERSON, people)
+
+
 def undo(archive: Archive, item_id: int) -> ReviewItem:
     """Withdraw a decided item's judgements and merges, and reopen it."""
+    check(archive, Action.REVIEW_UNDO)
     by, at = archive.actor, _now()
     with archive.engine.begin() as conn:
         item = matching.review_item(conn, item_id)
@@ -193,6 +236,7 @@ def undo(archive: Archive, item_id: int) -> ReviewItem:
             raise NotFound(f"no review item {item_id}")
         if item.status in ("open", "stale"):
             raise InvalidInput(f"review item {item_id} is {item.status}: nothing to undo")
+        ensure_unchanged(conn, _covered(item_id, item.person_ids))
         details = dict(item.details)
         matching.withdraw_judgements(conn, details.pop("judgements", []), by, at)
         undone = matching.undo_merges(conn, details.pop("merges", []), by, at)
@@ -201,6 +245,7 @@ def undo(archive: Archive, item_id: int) -> ReviewItem:
         matching.set_review_status(conn, item_id, "open", None, None, details)
         if undone:
             refresh(conn, sorted({p for pair in undone for p in pair}))
+        _audit(archive, conn, "review.undo", item_id, item.person_ids, "open")
         reopened = matching.review_item(conn, item_id)
     assert reopened is not None
     return reopened
@@ -209,6 +254,7 @@ def undo(archive: Archive, item_id: int) -> ReviewItem:
 def list_items(
     archive: Archive, status: str | None = "open", limit: int = 50
 ) -> list[dict[str, Any]]:
+    check(archive, Action.REVIEW_LIST)
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(STATUSES)}")
     with archive.engine.connect() as conn:

@@ -17,8 +17,12 @@ import yaml
 from guwah.model.dates import normalise_date
 from guwah.model.errors import InvalidInput
 from guwah.model.gazetteer import Gazetteer, load_gazetteer
+from guwah.model.records import format_id
 from guwah.model.vocab import ClaimStatus, PersonKind, Sensitivity, SourceKind
+from guwah.secure.policy import Action
+from guwah.services.access import check
 from guwah.services.archive import Archive
+from guwah.services.auditing import record
 from guwah.services.drafts import (
     DraftPerson,
     DraftSource,
@@ -66,7 +70,7 @@ def read_document(path: Path) -> dict[str, Any]:
         if path.suffix.lower() == ".json":
             data = json.loads(text)
         else:
-            data = yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 (a SafeLoader)
+            data = yaml.load(text, Loader=_TextDatesLoader)  # a SafeLoader: no objects
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f" line {line + 1}" if line is not None else ""
@@ -117,6 +121,7 @@ def build_batch(data: dict[str, Any], gazetteer: Gazetteer | None = None) -> Bat
 
 
 def add_document(archive: Archive, data: dict[str, Any]) -> AddOutcome:
+    check(archive, Action.ADD)
     batch = build_batch(data)
     digest = hashlib.sha256(
         json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
@@ -126,7 +131,12 @@ def add_document(archive: Archive, data: dict[str, Any]) -> AddOutcome:
         existing = writer.find_source_by_hash(conn, digest)
         if existing is not None:
             return AddOutcome(result=None, duplicate_of=existing)
-        return AddOutcome(result=write_batch(conn, batch, archive.actor))
+        result = write_batch(conn, batch, archive.actor)
+        change = {"created": len(result.created), "linked": len(result.linked),
+                  "claims": result.claims_added, "cases": len(result.cases_added)}  # fmt: skip
+        source = format_id("source", result.source_id)
+        record(archive, conn, "testimony.add", source, change=change, covers=result.coverage())
+        return AddOutcome(result=result)
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:

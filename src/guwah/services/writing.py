@@ -16,6 +16,9 @@ from sqlalchemy import Connection
 
 from guwah.model.errors import InvalidInput, NotFound
 from guwah.model.records import Claim, Person, format_id, parse_id
+from guwah.secure import coverage
+from guwah.secure.audit import ensure_unchanged
+from guwah.secure.coverage import Coverage
 from guwah.services.drafts import (
     DraftCase,
     DraftClaim,
@@ -49,10 +52,25 @@ class WriteResult:
     claims_skipped: int = 0
     cases_added: list[int] = field(default_factory=list)
 
+    def coverage(self) -> Coverage:
+        """The records this batch wrote to, for its audit entry."""
+        covered = Coverage().add(coverage.PERSON, self.person_ids.values())
+        covered.add(coverage.SOURCE, [self.source_id])
+        return covered.add(coverage.CASE, self.cases_added)
 
-def write_batch(conn: Connection, batch: Batch, actor: str) -> WriteResult:
+
+def write_batch(
+    conn: Connection, batch: Batch, actor: str, written: Coverage | None = None
+) -> WriteResult:
+    """Write the batch; ``written``: records this transaction wrote before (an import's
+    earlier batches), which the audit log has not seen yet."""
     now = now_text()
     person_ids, created, linked = _resolve_persons(conn, batch.persons)
+    # what this batch is about to change must still be as last logged
+    existing = Coverage().add(coverage.PERSON, [person_ids[d.ref] for d in linked])
+    if batch.source_id is not None:
+        existing.add(coverage.SOURCE, [batch.source_id])
+    ensure_unchanged(conn, existing, written=written)
     if created:
         first = ids.allocate(conn, "person", len(created))
         for offset, draft in enumerate(created):

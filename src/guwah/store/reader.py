@@ -144,9 +144,15 @@ def all_cases(conn: Connection) -> Iterator[Case]:
 
 
 def all_evidence(conn: Connection) -> Iterator[EvidenceFile]:
+    """Evidence recorded as metadata only. A stored file's name and hashes are sealed
+    (guwah.secure.evidence); it travels in ``guwah evidence export`` packages and backups."""
     table = tables.evidence_files
     for ids in all_ids(conn, "evidence_files"):
-        query = select(table).where(table.c.id.in_(ids)).order_by(table.c.id)
+        query = (
+            select(table)
+            .where(table.c.id.in_(ids), table.c.storage_name.is_(None))
+            .order_by(table.c.id)
+        )
         yield from (evidence_from_row(row) for row in conn.execute(query))
 
 

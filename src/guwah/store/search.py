@@ -2,21 +2,26 @@
 
 SQLite uses an FTS5 table (``person_fts``), PostgreSQL a ``tsvector`` column with a GIN
 index (``person_search``). User text never becomes SQL or query syntax: SQLite's FTS
-query is built from tokens each quoted as a string, PostgreSQL gets the text as a bound
-parameter to ``plainto_tsquery``.
+query is built from tokens each quoted as a string, PostgreSQL gets the tokens as a bound
+array that it quotes itself (``quote_literal``).
+
+On PostgreSQL with field keys, restricted words are not in the index in clear: the
+words of a restricted person's document, of ID numbers, of exact addresses and of what
+restricted sources say are stored as blind tokens (keyed HMAC, weight C), and every word
+searched for is looked for both as itself (a prefix for the last one) and blinded.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, delete, select, text
 from sqlalchemy.sql import Select
 
-from guwah.store import tables
+from guwah.store import protect, tables
 from guwah.store.dialect import is_postgres
 from guwah.store.writer import insert_rows
 
@@ -24,6 +29,7 @@ MAX_LIMIT = 500
 # Ranking by relevance reads every match; above this many, results come in archive order.
 RANKED_MATCHES = 2000
 _TOKEN = re.compile(r"[\w\u0600-\u06FF]+", re.UNICODE)
+_BLIND_PREFIX = re.compile(r"b[0-9a-f]*")  # what a blind token (protect.blind_token) starts with
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,11 @@ class SearchDoc:
     keys: tuple[str, ...] = ()  # the name and ID-number keys (guwah.names.index)
     birth_year: int | None = None  # stored with the keys, for ranking namesakes
     gender: str | None = None
+    # PostgreSQL with field keys: a restricted document is indexed by blind tokens and
+    # blind keys only; otherwise the words of ``secret`` (ID numbers, exact addresses,
+    # what restricted sources say) are blinded and the rest is indexed as it is.
+    restricted: bool = False
+    secret: tuple[str, ...] = ()
 
 
 def fts5_query(user_text: str) -> str | None:
@@ -63,9 +74,21 @@ def write_docs(conn: Connection, docs: Sequence[SearchDoc], *, new: bool = False
     if not docs:
         return
     ids = [d.person_id for d in docs]
-    _write_keys(conn, docs, new)
+    keys = protect.writing_keys(conn)
+    _write_keys(conn, docs, new, keys)
     if is_postgres(conn.engine):
         conn.execute(text("DELETE FROM person_search WHERE person_id = ANY(:ids)"), {"ids": ids})
+        if keys is not None:
+            conn.execute(
+                text(
+                    "INSERT INTO person_search (person_id, document) VALUES (:id, "
+                    "setweight(to_tsvector('simple', :names), 'A') || "
+                    "to_tsvector('simple', :body) || "
+                    "setweight(to_tsvector('simple', :blind), 'C'))"
+                ),
+                [_blinded(keys, d) for d in docs],
+            )
+            return
         conn.execute(
             text(
                 "INSERT INTO person_search (person_id, document) VALUES (:id, "
@@ -84,17 +107,53 @@ def write_docs(conn: Connection, docs: Sequence[SearchDoc], *, new: bool = False
     )
 
 
-def _write_keys(conn: Connection, docs: Sequence[SearchDoc], new: bool) -> None:
+def _blinded(keys: protect.FieldKeys, doc: SearchDoc) -> dict[str, Any]:
+    """The parameters of one PostgreSQL search document, restricted words blinded."""
+    if doc.restricted:
+        words = _TOKEN.findall(doc.names) + _TOKEN.findall(doc.body)
+        return {"id": doc.person_id, "names": "", "body": "", "blind": _blind(keys, words)}
+    secret = {protect.normal_token(t) for part in doc.secret for t in _TOKEN.findall(part)}
+    if not secret and not protect.holds_id_number(doc.body):
+        return {"id": doc.person_id, "names": doc.names, "body": doc.body, "blind": ""}
+    hidden: list[str] = []
+    shown: list[str] = []
+    for word in _TOKEN.findall(doc.body):
+        secret_word = protect.normal_token(word) in secret or protect.holds_id_number(word)
+        (hidden if secret_word else shown).append(word)
+    return {
+        "id": doc.person_id,
+        "names": doc.names,
+        "body": " ".join(shown),
+        "blind": _blind(keys, hidden),
+    }
+
+
+def _blind(keys: protect.FieldKeys, words: Sequence[str]) -> str:
+    # a set, sorted: neither the order nor the repetition of the words is kept
+    return " ".join(sorted({protect.blind_token(keys, w) for w in words}))
+
+
+def _write_keys(
+    conn: Connection, docs: Sequence[SearchDoc], new: bool, keys: protect.FieldKeys | None
+) -> None:
     table = tables.name_keys
     if not new:
         conn.execute(delete(table).where(table.c.person_id.in_([d.person_id for d in docs])))
     rows = [
         {"key": k, "person_id": d.person_id, "birth_year": d.birth_year, "gender": d.gender}
         for d in docs
-        for k in d.keys
+        for k in (_stored_keys(keys, d) if keys is not None else d.keys)
     ]
     if rows:
         insert_rows(conn, table, rows)
+
+
+def _stored_keys(keys: protect.FieldKeys, doc: SearchDoc) -> list[str]:
+    """A document's name keys as stored: blind for a restricted person; every ID-number
+    key sealed (it is restricted whoever holds it)."""
+    return [
+        protect.blind_key(keys, k) if doc.restricted or k.startswith("id:") else k for k in doc.keys
+    ]
 
 
 def drop_people(conn: Connection, ids: Sequence[int]) -> None:
@@ -115,9 +174,23 @@ def drop_people(conn: Connection, ids: Sequence[int]) -> None:
         )
 
 
-def write_summaries(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+def write_summaries(
+    conn: Connection, rows: Sequence[dict[str, Any]], restricted: Collection[int] = ()
+) -> None:
+    """Store these summary rows. A restricted person's display name is sealed on
+    PostgreSQL, and so is that of the ``restricted`` people (with a restricted person
+    merged into them)."""
     if not rows:
         return
+    keys = protect.keys_of(conn) if restricted else None
+    if keys is not None:
+        column = "person_summary.display_name"
+        rows = [
+            {**r, "display_name": protect.seal(keys, column, r["display_name"])}
+            if r["person_id"] in restricted
+            else r
+            for r in rows
+        ]
     table = tables.person_summary
     ids = [r["person_id"] for r in rows]
     conn.execute(delete(table).where(table.c.person_id.in_(ids)))
@@ -134,7 +207,13 @@ def search(
     query: Select[Any] = select(summary)
     query = _apply_filters(query, filters)
     words = (query_text or "").strip()
-    if words and is_postgres(conn.engine):
+    keys = protect.keys_of(conn) if words else None
+    if words and keys is not None:
+        tokens = _TOKEN.findall(words)
+        if not tokens:
+            return []
+        query = query.where(_blind_match(keys, tokens)).order_by(summary.c.person_id)
+    elif words and is_postgres(conn.engine):
         tokens = _TOKEN.findall(words)
         if not tokens:
             return []
@@ -162,6 +241,23 @@ def search(
     else:
         query = query.order_by(summary.c.person_id)
     return list(conn.execute(query.limit(limit).offset(offset)))
+
+
+def _blind_match(keys: protect.FieldKeys, tokens: list[str]) -> Any:
+    """PostgreSQL with field keys: each token matches itself (the last one as a prefix)
+    or its blind token, AND-ed. Tokens and blind tokens are bound arrays quoted by
+    PostgreSQL (quote_literal); the operators between them are ours. A prefix that could
+    begin a blind token (``b`` and hex digits) is kept to the clear words (weights A, D)."""
+    marks = [""] * len(tokens)
+    marks[-1] = ":*ABD" if _BLIND_PREFIX.fullmatch(protect.normal_token(tokens[-1])) else ":*"
+    blinds = [protect.blind_token(keys, t) for t in tokens]
+    return text(
+        "person_summary.person_id IN (SELECT person_id FROM person_search "
+        "WHERE document @@ to_tsquery('simple', array_to_string(ARRAY("
+        "SELECT '(' || quote_literal(t) || m || ' | ' || quote_literal(b) || ')' "
+        "FROM unnest(CAST(:tokens AS text[]), CAST(:marks AS text[]), CAST(:blinds AS text[])) "
+        "WITH ORDINALITY AS u(t, m, b, n) ORDER BY n), ' & ')))"
+    ).bindparams(tokens=tokens, marks=marks, blinds=blinds)
 
 
 def filtered_summaries(conn: Connection, ids: Sequence[int], filters: SearchFilters) -> list[Any]:

@@ -7,6 +7,7 @@ Times are ISO-8601 text in UTC so both dialects store and sort them the same way
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -20,6 +21,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+
+# Sealed*: text that holds restricted values encrypted on PostgreSQL (guwah.store.protect);
+# the same Text/String columns in the database, and plain text on SQLite.
+from guwah.store.protect import Sealed, SealedKey, SealedString
 
 metadata = MetaData()
 
@@ -62,7 +67,7 @@ person_refs = Table(
     "person_refs",
     metadata,
     Column("namespace", String(128), primary_key=True),
-    Column("ref", String(256), primary_key=True),
+    Column("ref", SealedString("person_refs.ref", 256), primary_key=True),
     Column("person_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
 )
 
@@ -71,14 +76,14 @@ sources = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("kind", String(32), nullable=False),
-    Column("title", Text, nullable=False),
+    Column("title", Sealed("sources.title"), nullable=False),
     Column("date_edtf", String(64), nullable=True),
     Column("language", String(16), nullable=True),
-    Column("url", Text, nullable=True),
-    Column("archive_ref", String(256), nullable=True),
+    Column("url", Sealed("sources.url"), nullable=True),
+    Column("archive_ref", SealedString("sources.archive_ref", 256), nullable=True),
     Column("testifier_id", Integer, ForeignKey("persons.id"), nullable=True, index=True),
-    Column("original_text", Text, nullable=True),
-    Column("reliability", Text, nullable=True),
+    Column("original_text", Sealed("sources.original_text"), nullable=True),
+    Column("reliability", Sealed("sources.reliability"), nullable=True),
     Column("sensitivity", String(16), nullable=False),
     Column("list_name", String(128), nullable=True, unique=True),
     Column("content_sha256", String(64), nullable=True, unique=True),
@@ -99,7 +104,7 @@ names = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("person_id", Integer, ForeignKey("persons.id"), nullable=False),
-    Column("text", Text, nullable=False),
+    Column("text", Sealed("names.text"), nullable=False),
     Column("script", String(4), nullable=False),
     Column("lang", String(16), nullable=False, default=""),
     Column("kind", String(16), nullable=False),
@@ -114,20 +119,20 @@ claims = Table(
     Column("person_id", Integer, ForeignKey("persons.id"), nullable=False),
     Column("source_id", Integer, ForeignKey("sources.id"), nullable=False, index=True),
     Column("kind", String(32), nullable=False),
-    Column("value_json", Text, nullable=False),
-    Column("value_text", Text, nullable=False),
+    Column("value_json", Sealed("claims.value_json", "json"), nullable=False),
+    Column("value_text", Sealed("claims.value_text"), nullable=False),
     Column("date_edtf", String(64), nullable=True),
     Column("year_min", Integer, nullable=True),
     Column("year_max", Integer, nullable=True),
     Column("place_code", String(64), ForeignKey("places.code"), nullable=True),
-    Column("place_text", Text, nullable=True),
-    Column("quote", Text, nullable=True),
+    Column("place_text", Sealed("claims.place_text"), nullable=True),
+    Column("quote", Sealed("claims.quote"), nullable=True),
     Column("status", String(16), nullable=False),
     Column("supersedes_id", Integer, ForeignKey("claims.id"), nullable=True),
     Column("related_person_id", Integer, ForeignKey("persons.id"), nullable=True, index=True),
     Column("recorded_by", String(128), nullable=False),
     Column("recorded_at", String(32), nullable=False),
-    Column("fingerprint", String(64), nullable=False),
+    Column("fingerprint", SealedString("claims.fingerprint", 64, "hex"), nullable=False),
     Index("ix_claims_person_kind", "person_id", "kind"),
     # The same fact from the same source is stored once. Person first, so that the
     # index grows at its end during an import instead of at random places.
@@ -160,17 +165,28 @@ case_actions = Table(
     Column("recorded_at", String(32), nullable=False),
 )
 
+# An evidence file. A file stored in the archive (``guwah evidence add``, 0005) keeps its
+# name, hashes and how it was acquired sealed under its own data key (``sealed``), so
+# ``filename`` and ``sha256`` are NULL for it; they hold the values of a file recorded
+# as metadata only (an older archive or a JSON Lines import), which has no blob.
 evidence_files = Table(
     "evidence_files",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("source_id", Integer, ForeignKey("sources.id"), nullable=True, index=True),
-    Column("filename", Text, nullable=False),
+    Column("filename", Text, nullable=True),
     Column("media_type", String(128), nullable=False),
-    Column("size", Integer, nullable=False),
-    Column("sha256", String(64), nullable=False, index=True),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=True, index=True),
     Column("added_by", String(128), nullable=False),
     Column("added_at", String(32), nullable=False),
+    # the blob's file name: HMAC-SHA256 of the content's SHA-256 under an archive secret
+    Column("storage_name", String(64), nullable=True, unique=True),
+    Column("wrapped_key", LargeBinary, nullable=True),  # the file's data key, wrapped
+    Column("sealed", LargeBinary, nullable=True),  # file name, hashes, how acquired
+    Column("derived_from", Integer, ForeignKey("evidence_files.id"), nullable=True, index=True),
+    Column("derivation", String(16), nullable=True),
+    Column("custody_head", String(64), nullable=True),  # hash of the last custody entry
 )
 
 # The derived current view of each person, kept for filtering and listing; rebuilt from
@@ -179,7 +195,7 @@ person_summary = Table(
     "person_summary",
     metadata,
     Column("person_id", Integer, ForeignKey("persons.id"), primary_key=True),
-    Column("display_name", Text, nullable=False),
+    Column("display_name", Sealed("person_summary.display_name"), nullable=False),
     Column("is_victim", Boolean, nullable=False),
     Column("status", String(32), nullable=False, index=True),
     Column("ethnicity", String(64), nullable=True, index=True),
@@ -209,7 +225,7 @@ person_summary = Table(
 name_keys = Table(
     "name_keys",
     metadata,
-    Column("key", String(96), primary_key=True),
+    Column("key", SealedKey("name_keys.key", 96, "opaque"), primary_key=True),
     Column("person_id", Integer, ForeignKey("persons.id"), primary_key=True),
     # copied from the person's summary, so that candidate search ranks namesakes by
     # birth year and gender without a join
@@ -276,4 +292,134 @@ archive_secrets = Table(
     metadata,
     Column("purpose", String(64), primary_key=True),
     Column("wrapped", LargeBinary, nullable=False),
+)
+
+# --- audit (0004): the tamper-evident log ---------------------------------------------
+
+# One entry per write (and per read of restricted data), chained by hash: entry_hash
+# covers the previous entry's hash and every column (guwah.secure.audit). Only ids and
+# hashes: never names, quotes or ID numbers.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("target", String(128), nullable=False),
+    Column("change_hash", String(64), nullable=False),
+    Column("records_hash", String(64), nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+)
+
+# The records an entry covers, each with the digest of its rows after the write; the
+# entry's records_hash covers these rows in ``n`` order. By target: a write first checks
+# that the records it is about to change still match the digest last logged for them.
+audit_records = Table(
+    "audit_records",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("n", Integer, primary_key=True, autoincrement=False),
+    Column("target", String(64), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Index("ix_audit_records_target", "target", "seq"),
+    sqlite_with_rowid=False,
+)
+
+# The one row writers lock to append (so concurrent writers cannot fork the chain): the
+# last entry and the Merkle tree's frontier (its perfect subtrees' roots, largest first).
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+    Column("frontier", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
+# Signed statements of the Merkle root over the first ``tree_size`` entries.
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("tree_size", Integer, primary_key=True, autoincrement=False),
+    Column("root_hash", String(64), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("statement", Text, nullable=False),
+    Column("signature", String(128), nullable=False),
+)
+
+# --- evidence (0005): encrypted files and their chain of custody ---------------------
+
+# Each evidence file's chain of custody: one row per event, numbered from 1 per file.
+# ``prev_hash`` is the SHA-256 of the previous entry (docs/security.md says how it is
+# computed); the details (purpose, recipient, how acquired) are sealed with the file's key.
+evidence_custody = Table(
+    "evidence_custody",
+    metadata,
+    Column("evidence_id", Integer, ForeignKey("evidence_files.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+)
+
+# --- accounts (0006): users, API tokens, consent --------------------------------------
+
+# People who sign in (an archive without any is a single-owner archive). Passwords are
+# Argon2id hashes; the TOTP secret is sealed by a secret wrapped by the archive key.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("totp_sealed", LargeBinary, nullable=True),
+    Column("totp_last_step", Integer, nullable=True),  # the last time step accepted
+    Column("failed_logins", Integer, nullable=False),  # in a row
+    Column("locked_until", String(32), nullable=True),
+    Column("disabled", Boolean, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("last_login_at", String(32), nullable=True),
+)
+
+# API tokens: only a SHA-256 hash of each token is kept, found by its non-secret lookup id.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("lookup", String(16), nullable=False, unique=True),
+    Column("token_sha256", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("expires_at", String(32), nullable=True),
+    Column("revoked_at", String(32), nullable=True),
+    Column("revoked_by", String(128), nullable=True),
+)
+
+# What a testifier agreed to, per source and/or testifier. Never updated: a change or a
+# withdrawal is a new row, and the latest that applies wins (guwah.secure.consent).
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=True, index=True),
+    Column("testifier_id", Integer, ForeignKey("persons.id"), nullable=True, index=True),
+    Column("publish_name", Boolean, nullable=False),
+    Column("publish_testimony_text", Boolean, nullable=False),
+    Column("publish_victim_identity", Boolean, nullable=False),
+    Column("share_with", Text, nullable=False),  # JSON list of partner names
+    Column("withdrawal", Boolean, nullable=False),
+    Column("how", String(16), nullable=False),
+    Column("given_on", String(64), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("recorded_by", String(128), nullable=False),
+    Column("recorded_at", String(32), nullable=False),
 )

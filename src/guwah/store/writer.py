@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.sql.dml import Insert
 
-from guwah.store import tables
+from guwah.store import protect, tables
 from guwah.store.dialect import insert_ignore, max_bind_rows
 
 Row = dict[str, Any]
@@ -48,8 +48,9 @@ def _chunks(rows: Sequence[Row], size: int) -> Iterable[Sequence[Row]]:
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
     """Bulk insert. The statement is compiled once and the rows go to the driver's
-    executemany as they are (all rows must have the same keys)."""
-    _executemany(conn, insert(table), rows)
+    executemany as they are (all rows must have the same keys). On PostgreSQL, restricted
+    values are sealed first (guwah.store.protect)."""
+    _executemany(conn, insert(table), protect.seal_rows(conn, table, rows))
 
 
 def _executemany(conn: Connection, statement: Insert, rows: Sequence[Row]) -> None:
@@ -67,11 +68,12 @@ def _executemany(conn: Connection, statement: Insert, rows: Sequence[Row]) -> No
 
 def insert_rows_ignoring(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
     """Bulk insert that skips rows whose unique keys already exist."""
-    _executemany(conn, insert_ignore(conn.engine, table), rows)
+    _executemany(conn, insert_ignore(conn.engine, table), protect.seal_rows(conn, table, rows))
 
 
 def existing_fingerprints(conn: Connection, claims: Sequence[tuple[int, str]]) -> set[str]:
-    """Which of these (person id, fingerprint) claims are already stored."""
+    """Which of these (person id, fingerprint) claims are already stored (a restricted
+    claim's fingerprint is stored sealed and reads back as it was computed)."""
     found: set[str] = set()
     wanted = {fingerprint for _person, fingerprint in claims}
     people = sorted({person for person, _fingerprint in claims})
@@ -84,10 +86,12 @@ def existing_fingerprints(conn: Connection, claims: Sequence[tuple[int, str]]) -
 
 
 def find_refs(conn: Connection, namespace: str, refs: Sequence[str]) -> dict[str, int]:
-    """Person ids already known under these external references."""
+    """Person ids already known under these external references (those of restricted
+    persons are stored sealed: both forms are looked up)."""
     table = tables.person_refs
     found: dict[str, int] = {}
-    for chunk in _chunks([{"r": r} for r in refs], max_bind_rows(conn.engine, 1)):
+    forms = protect.fixed_forms(conn, "person_refs.ref", refs)
+    for chunk in _chunks([{"r": r} for r in forms], max_bind_rows(conn.engine, 1)):
         values = [r["r"] for r in chunk]
         query = select(table.c.ref, table.c.person_id).where(
             table.c.namespace == namespace, table.c.ref.in_(values)
@@ -104,8 +108,9 @@ def find_source_by_list(conn: Connection, list_name: str) -> int | None:
 
 def find_source_by_hash(conn: Connection, sha256: str) -> int | None:
     table = tables.sources
-    query = select(table.c.id).where(table.c.content_sha256 == sha256)
-    return conn.execute(query).scalar_one_or_none()
+    forms = protect.digest_forms(conn, sha256)  # a restricted source's is keyed
+    query = select(table.c.id).where(table.c.content_sha256.in_(forms))
+    return conn.execute(query).scalars().first()
 
 
 def existing_ids(conn: Connection, table: Table, ids: Sequence[int]) -> set[int]:
