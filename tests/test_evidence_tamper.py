@@ -254,7 +254,8 @@ def test_a_cut_custody_log_stops_further_access(
 
     line = error_line(two[0]("evidence", "get", "E-000001", "-o", str(out), "--purpose", "x"))
 
-    assert "E-000001: its custody log does not end as recorded" in line
+    # the audit log, which covered the custody log, sees the cut before the chain is read
+    assert "E-000001 was changed outside Guwah since audit entry" in line
     assert not out.exists() and not list(tmp_path.glob(".out.txt*"))
 
 
@@ -283,5 +284,31 @@ def test_a_cut_log_with_a_rewritten_head_is_caught_by_the_audit_log(
 
     assert result.exit_code == 1
     assert "E-000001" in result.stdout + result.stderr
-    # the chain itself holds: only the audit log, which covered the record, sees the cut
-    assert json_of(cli, "evidence", "verify")["ok"] is True
+    # the chain itself holds: the audit log, which covered the record, sees the cut, and
+    # verify names it instead of logging the forged record as verified
+    found = problems(cli)
+    assert len(found) == 1 and found[0].startswith("E-000001: its record was changed outside")
+    assert "since audit entry" in found[0]
+    assert problems(cli) == found  # still reported: the failed verify logged nothing over it
+
+
+def test_a_tampered_record_gets_no_custody_entry(
+    two: tuple[Cli, Path, dict[str, Path]], opened: Archive, tmp_path: Path
+) -> None:
+    """Taking out, linking or exporting a record changed behind the log's back would log
+    its forged rows as if Guwah wrote them: each is refused and adds nothing."""
+    files, custody = tables.evidence_files, tables.evidence_custody
+    with opened.engine.begin() as conn:
+        conn.execute(update(files).where(files.c.id == 1).values(media_type="text/html"))
+        entries = conn.execute(select(func.count()).select_from(custody)).scalar_one()
+    cli = two[0]
+    out = tmp_path / "out.txt"
+    taken = error_line(cli("evidence", "get", "E-000001", "-o", str(out), "--purpose", "court"))
+    assert "E-000001 was changed outside Guwah since audit entry" in taken
+    assert not out.exists()
+    package = tmp_path / "package"
+    exported = error_line(cli("evidence", "export", "E-000001", "--out", str(package)))
+    assert "E-000001 was changed outside Guwah" in exported
+    assert not package.exists()
+    with opened.engine.begin() as conn:
+        assert conn.execute(select(func.count()).select_from(custody)).scalar_one() == entries

@@ -24,7 +24,7 @@ from guwah.secure import evidence as store
 from guwah.secure.crypto import new_key
 from guwah.secure.evidence import CustodyAction, CustodyEntry, Derivation, Record, Sealed
 from guwah.secure.policy import Action
-from guwah.services import access
+from guwah.services import access, auditing
 from guwah.services.archive import Archive
 from guwah.services.evidence_folder import INCOMING, fsync_folder, max_bytes, open_folder
 from guwah.services.evidence_media import guess_media_type
@@ -285,10 +285,15 @@ def audit(
     covers: list[str] | None = None,
 ) -> None:
     """An audit entry by the acting user: ids, counts and hashes only (never a file name,
-    never a plain SHA-256, which would tell that the archive holds a known file)."""
-    audit_log.append(
-        conn, actor=archive.actor, action=action, target=target, change=change, covers=covers or ()
-    )
+    never a plain SHA-256, which would tell that the archive holds a known file); signs a
+    checkpoint when one is due."""
+    auditing.record(archive, conn, action, target, change=change, covers=covers or ())
+
+
+def ensure_unchanged(conn: Connection, ids: list[str]) -> None:
+    """Refuse to add to the custody of a record changed behind the audit log's back: the
+    new entry would log the tampered rows as if this write had made them."""
+    audit_log.ensure_unchanged(conn, ids)
 
 
 def custody_entry(
@@ -356,6 +361,7 @@ def link_file(archive: Archive, evidence_id: str, source_id: str) -> Record:
     number = evidence_number(evidence_id)
     with archive.engine.begin() as conn:
         record = load(conn, archive, number)
+        ensure_unchanged(conn, [record.id])
         key = record.require_key()
         target = source_number(conn, source_id)
         if record.source_id == target:
@@ -444,6 +450,7 @@ def get_file(archive: Archive, evidence_id: str, out: Path, *, purpose: str) -> 
     placed = False
     try:
         with archive.engine.begin() as conn:
+            ensure_unchanged(conn, [record.id])
             entry = custody_entry(
                 conn,
                 archive,

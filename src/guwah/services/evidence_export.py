@@ -39,6 +39,7 @@ from guwah.services.evidence import (
     blob_path,
     custody_entry,
     decrypt_to,
+    ensure_unchanged,
     evidence_number,
     load,
     source_number,
@@ -220,6 +221,7 @@ def _write_records(
         details["purpose"] = purpose.strip()
     logs: list[CustodyEntry | str] = []
     digests: list[str] = []
+    ensure_unchanged(conn, [record.id for record in records])
     for record in records:
         key = record.require_key()
         entry = custody_entry(conn, archive, record.number, key, action, details)

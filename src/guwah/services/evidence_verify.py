@@ -21,6 +21,7 @@ from sqlalchemy import Connection, select
 from guwah.model.errors import ArchiveError
 from guwah.secure import blobs
 from guwah.secure import evidence as store
+from guwah.secure.audit import drifted
 from guwah.secure.evidence import CustodyAction, Record
 from guwah.secure.policy import Action
 from guwah.services import access
@@ -122,7 +123,15 @@ def verify_files(archive: Archive) -> Report:
         report.problems += folder_problems(folder, known)
     with archive.engine.begin() as conn:
         logged = []
+        changed = dict(drifted(conn, [record.id for record, _ in results]))
+        for record, good in results:  # named once: a record with other problems already is
+            if record.id in changed and good:
+                seq = changed[record.id]
+                since = f"since audit entry {seq}" if seq is not None else "and was never logged"
+                report.problems.append(f"{record.id}: its record was changed outside Guwah {since}")
         for record, good in results:
+            if record.id in changed:  # never log a tampered record as verified
+                continue
             assert record.key is not None
             details: dict[str, Any] = {"result": "ok" if good else "failed"}
             with contextlib.suppress(ArchiveError):  # a broken chain is reported above
