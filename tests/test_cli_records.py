@@ -117,6 +117,20 @@ def test_a_json_testimony_file_is_recorded_like_yaml(cli_archive: Cli, tmp_path:
     assert shown["view"]["status"] == "detained"
 
 
+def test_user_text_in_brackets_is_shown_as_written(cli_archive: Cli, tmp_path: Path) -> None:
+    """A documenter's "[unclear]" or "[bold]" is their text, not terminal styling."""
+    data = _testimony()
+    data["persons"][1]["names"].append({"text": "Nurlan [unclear] Testov"})
+    data["claims"][0]["place"] = "[village withheld] near [bold]Ghulja[/bold]"
+    path = write_yaml(tmp_path / "brackets.yaml", data)
+    person = json_of(cli_archive, "add", str(path))[0]["persons"]["v1"]
+
+    shown = ok(cli_archive("show", person)).stdout
+
+    assert "Nurlan [unclear] Testov" in shown
+    assert "[village withheld]" in shown and "[bold]Ghulja[/bold]" in shown
+
+
 def _testimony(*bad_claims: dict[str, Any]) -> dict[str, Any]:
     return {
         "source": {

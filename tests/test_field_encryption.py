@@ -248,6 +248,16 @@ def test_without_the_passphrase_restricted_values_read_as_a_marker(
     other = write_yaml(tmp_path / "other.yaml", {**PUBLIC_REPORT, "claims": []})
     assert "locked" in error_line(pg_cli("add", str(other)))
     assert stats(pg_cli) == before
+    # the table shows the marker as written (not swallowed as terminal markup)
+    assert LOCKED in ok(pg_cli("show", victim)).stdout
+    # an export or a dedupe run would carry markers in place of names: refused
+    for fmt in ("jsonl", "csv", "ftm"):
+        out = tmp_path / f"export.{fmt}"
+        line = error_line(pg_cli("export", "--format", fmt, "-o", str(out)))
+        assert "keys are locked" in line and "to export" in line
+        assert not out.exists()
+    assert "to look for duplicates" in error_line(pg_cli("dedupe"))
+    assert stats(pg_cli) == before
 
 
 def test_a_key_rotation_keeps_every_field_readable(pg_cli: Cli, recorded: dict[str, str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.markup import escape
+from rich.text import Text
 from sqlalchemy.exc import OperationalError
 
 from guwah.cli import audit as audit_cli
@@ -58,4 +58,4 @@ def main() -> None:
 
 
 def _error(message: str) -> None:
-    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    err_console.print(Text.assemble(("error:", "red"), f" {message}"), soft_wrap=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Column, Table
 
 from guwah.cli.common import DbOption, JsonOption, console, opened, print_json
@@ -67,7 +66,7 @@ def _print_report(report: VerifyReport) -> None:
     console.print(f"FAILED: {report.total} problems ({counted})", highlight=False)
     for problem in report.problems[:SHOWN]:
         where = f"entry {problem.seq}" if problem.seq is not None else "-"
-        console.print(f"  {problem.kind:16} {where:14} {escape(problem.message)}", highlight=False)
+        console.print(f"  {problem.kind:16} {where:14} {problem.message}", highlight=False)
     if report.total > SHOWN:
         console.print(f"  ... and {report.total - SHOWN} more", highlight=False)
 
@@ -102,7 +101,7 @@ def log(
     )  # fold, never cut: an action or target shown half is worse than a wrapped one
     for entry in entries:
         table.add_row(
-            str(entry.seq), entry.at, escape(entry.actor), entry.action, escape(entry.target),
+            str(entry.seq), entry.at, entry.actor, entry.action, entry.target,
             str(entry.records), entry.entry_hash[:16],
         )  # fmt: skip
     console.print(table)

@@ -18,8 +18,10 @@ from guwah.services.accounts import Credentials, sign_in
 from guwah.services.archive import Archive, init_archive, open_archive
 from guwah.store.dialect import default_location
 
-console = Console()
-err_console = Console(stderr=True)
+# Markup off: user text (a name, a note "[unclear]", "[restricted: archive locked]") is
+# printed as written, never read as Rich markup; styles are given with rich.text.Text.
+console = Console(markup=False)
+err_console = Console(stderr=True, markup=False)
 
 DB_HELP = (
     "Archive: a file path (SQLCipher) or postgresql:// URL. "

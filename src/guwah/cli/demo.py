@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from rich.progress import Progress
+from rich.text import Text
 
 from guwah.cli.common import DbOption, actor, console, err_console, location, passphrase
 from guwah.services.archive import init_archive
@@ -41,7 +42,11 @@ def demo(
     finally:
         archive.close()
     kind = "PostgreSQL" if "://" in loc else "encrypted with SQLCipher"
-    console.print(f"\n[bold]Guwah demo archive[/bold] at {describe_location(loc)} ({kind})")
+    console.print(
+        Text.assemble(
+            "\n", ("Guwah demo archive", "bold"), f" at {describe_location(loc)} ({kind})"
+        )
+    )
     console.print(
         f"  {report.files} testimony and article files, lists {', '.join(report.lists)}\n"
         f"  {stats['persons']} people ({stats['victims']} victims), {stats['sources']} sources, "

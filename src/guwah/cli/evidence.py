@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.markup import escape
+from rich.text import Text
 
 from guwah.cli.common import DbOption, JsonOption, console, err_console, opened, print_json
 from guwah.model.records import format_id
@@ -69,7 +69,7 @@ def _line(record: Record) -> str:
     name = record.filename or f"({record.problem or 'no name'})"
     extra = f" from {_id(record.derived_from, 'evidence')} ({record.derivation})"
     return (
-        f"{record.id}  {escape(name)}  {record.media_type}  {record.size} bytes"
+        f"{record.id}  {name}  {record.media_type}  {record.size} bytes"
         + (f"  {_id(record.source_id, 'source')}" if record.source_id else "  (no source yet)")
         + (extra if record.derived_from else "")
         + ("" if record.stored else "  [metadata only]")
@@ -130,10 +130,10 @@ def add(
             }
         )
     elif added.duplicate:
-        console.print(f"{escape(str(file))}: already stored as {added.id}; nothing added")
+        console.print(f"{file}: already stored as {added.id}; nothing added")
     else:
         console.print(
-            f"{escape(str(file))}: stored as {added.id} ({added.size} bytes, "
+            f"{file}: stored as {added.id} ({added.size} bytes, "
             f"{added.media_type}), sha256 {added.sha256}",
             soft_wrap=True,
             highlight=False,
@@ -182,12 +182,12 @@ def show(
         console.print(f"  working copy: {_line(copy)}", highlight=False, soft_wrap=True)
     for entry in shown.custody:
         if isinstance(entry, str):
-            console.print(f"  [red]{escape(entry)}[/red]")
+            console.print(Text.assemble("  ", (entry, "red")))
             continue
         details = ", ".join(f"{k}: {v}" for k, v in entry.details.items() if v is not None)
         console.print(
-            f"  {entry.seq:>3} {entry.at} {escape(entry.actor)} {entry.action}"
-            + (f" ({escape(details)})" if details else ""),
+            f"  {entry.seq:>3} {entry.at} {entry.actor} {entry.action}"
+            + (f" ({details})" if details else ""),
             highlight=False,
             soft_wrap=True,
         )
@@ -206,8 +206,7 @@ def get(
     with opened(db) as archive, err_console.status("Decrypting and checking"):
         record = service.get_file(archive, evidence_id, out, purpose=purpose)
     err_console.print(
-        f"wrote {record.id} to {escape(str(out))}; it is NOT encrypted: keep it safe, "
-        "delete it when done"
+        f"wrote {record.id} to {out}; it is NOT encrypted: keep it safe, delete it when done"
     )
 
 
@@ -239,7 +238,7 @@ def verify(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
         )
     else:
         for problem in report.problems:
-            err_console.print(escape(problem), highlight=False, soft_wrap=True)
+            err_console.print(problem, highlight=False, soft_wrap=True)
         verdict = "all intact" if report.ok else f"{len(report.problems)} problems"
         console.print(f"checked {report.checked} evidence files: {verdict}")
     if not report.ok:
@@ -272,7 +271,7 @@ def export(
             purpose=purpose,
         )
     console.print(
-        f"wrote {len(package.files)} files to {escape(str(package.folder))}; "
+        f"wrote {len(package.files)} files to {package.folder}; "
         "check with: sha256sum -c SHA256SUMS (in that folder)"
     )
     err_console.print("the package is NOT encrypted: hand it over as safely as the archive")

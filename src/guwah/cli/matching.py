@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from rich.progress import Progress, TaskID
 from rich.table import Table
+from rich.text import Text
 
 from guwah.cli.common import DbOption, JsonOption, console, err_console, opened, print_json
 from guwah.model.errors import InvalidInput
@@ -99,9 +100,11 @@ def match(
         return
     for c in found:
         console.print(
-            f"[bold]{c.public_id}[/bold] {c.score:.2f}  {c.display_name}"
-            f"  (born {c.birth_year or '?'}, {c.status or 'status unknown'})",
-            highlight=False,
+            Text.assemble(
+                (c.public_id, "bold"),
+                f" {c.score:.2f}  {c.display_name}"
+                f"  (born {c.birth_year or '?'}, {c.status or 'status unknown'})",
+            ),
         )
         for reason in c.reasons:
             console.print(f"    {reason}", highlight=False)
@@ -182,8 +185,10 @@ def review_list(
         console.print(f"no {status} review items")
     for item in items:
         console.print(
-            f"[bold]item {item['item']}[/bold] ({item['status']}, p={item['probability']})",
-            highlight=False,
+            Text.assemble(
+                (f"item {item['item']}", "bold"),
+                f" ({item['status']}, p={item['probability']})",
+            ),
         )
         for person in item["people"]:
             console.print(

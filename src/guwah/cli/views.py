@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from guwah.cli.common import DbOption, JsonOption, console, opened, print_json
 from guwah.model.claimvalues import describe_value
@@ -137,8 +138,11 @@ def show(
         return
     person, view = detail.person, detail.view
     console.print(
-        f"[bold]{view.best_name}[/bold]  {person.id}  "
-        f"({', '.join(k.value for k in person.kinds)}; {person.sensitivity.value})"
+        Text.assemble(
+            (view.best_name, "bold"),
+            f"  {person.id}  "
+            f"({', '.join(k.value for k in person.kinds)}; {person.sensitivity.value})",
+        )
     )
     if detail.asked_for:
         console.print(f"{detail.asked_for} is merged into {person.id}; shown together")
@@ -146,8 +150,11 @@ def show(
         console.print(f"merged into this record: {', '.join(detail.merged)}")
     for name in person.names:
         console.print(
-            f"  {name.text}  [dim]{name.script.value} {name.lang or ''} "
-            f"{name.kind.value} {name.source_id or ''}[/dim]"
+            Text.assemble(
+                f"  {name.text}  ",
+                (f"{name.script.value} {name.lang or ''} {name.kind.value}", "dim"),
+                (f" {name.source_id or ''}", "dim"),
+            )
         )
     table = Table("field", "value", "sources", "says so", "conflicting", title="Current view")
     for field_name, field in view.fields.items():

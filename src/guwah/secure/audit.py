@@ -408,7 +408,7 @@ def latest(conn: Connection, limit: int) -> list[Entry]:
 
 
 def counts(conn: Connection) -> tuple[int, int]:
-    """(entries, checkpoints)."""
+    """(entries, checkpoints), counted (a full scan of the log: not for hot paths)."""
     entries = conn.execute(select(func.count()).select_from(tables.audit_log)).scalar_one()
     signed = conn.execute(select(func.count()).select_from(tables.audit_checkpoints)).scalar_one()
     return int(entries), int(signed)

@@ -78,23 +78,35 @@ class PartResult:
 
 
 def split(conn: Connection, parts: int) -> list[Part]:
-    """The log cut into ``parts`` parts of about as many entries (by seq)."""
-    log = tables.audit_log
-    low, high = conn.execute(select(func.min(log.c.seq), func.max(log.c.seq))).one()
-    if parts <= 1 or low is None:
+    """The log cut into ``parts`` parts of about as many entries (by seq). A part's
+    position is where it starts if no seq before it is missing (no table scan to count
+    them); the caller checks that guess against the entries the parts before it held."""
+    low, high = seq_bounds(conn)
+    if parts <= 1 or low is None or high is None:
         return [Part(0, None, 0)]
     cuts = [low - 1 + (high - low + 1) * i // parts for i in range(1, parts)]
     found: list[Part] = []
     after = 0
     for cut in [*cuts, None]:
-        position = 0
-        if after:
-            position = conn.execute(
-                select(func.count()).select_from(log).where(log.c.seq <= after)
-            ).scalar_one()
-        found.append(Part(after, cut, int(position)))
+        found.append(Part(after, cut, max(0, after - (low - 1)) if after else 0))
         after = cut or 0
     return found
+
+
+def seq_bounds(conn: Connection) -> tuple[int | None, int | None]:
+    """The log's first and last seq, each by its own query: SQLite reads min() or max()
+    alone from the index's end, but scans the whole table for both in one query."""
+    seq = tables.audit_log.c.seq
+    return (
+        conn.execute(select(func.min(seq))).scalar_one(),
+        conn.execute(select(func.max(seq))).scalar_one(),
+    )
+
+
+def seq_range(conn: Connection) -> int:
+    """How many entries the log holds if no seq is missing: max - min + 1 (index lookups)."""
+    low, high = seq_bounds(conn)
+    return 0 if low is None or high is None else high - low + 1
 
 
 def check_part(
@@ -170,10 +182,10 @@ class _Chain:
 
     def check(self, entries: list[Any], found: list[Any]) -> None:
         result, report = self.result, self.result.findings
-        if entries:
-            seqs, texts, hexes = (list(column) for column in zip(*entries, strict=True))
-        else:
-            seqs, texts, hexes = [], [], []
+        # one comprehension per column: several times faster than zip(*entries) on a page
+        seqs = [row[0] for row in entries]
+        texts = [row[1] for row in entries]
+        hexes = [row[2] for row in entries]
         try:
             leaves = [bytes.fromhex(h) for h in hexes]
         except ValueError:  # some stored hash is not even hex

@@ -23,12 +23,12 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from guwah.model.errors import ArchiveError
 from guwah.secure import coverage
@@ -40,7 +40,15 @@ from guwah.secure.audit import (
     head,
     statement_text,
 )
-from guwah.secure.audit_chain import Findings, Part, PartResult, Problem, check_part, split
+from guwah.secure.audit_chain import (
+    Findings,
+    Part,
+    PartResult,
+    Problem,
+    check_part,
+    seq_range,
+    split,
+)
 from guwah.secure.keys import public_key_id, public_keys
 from guwah.secure.merkle import EMPTY_ROOT, Span, Tree
 from guwah.store import tables
@@ -106,28 +114,32 @@ def verify(
     second half of a large log in another process, at the same time as the first."""
     report = VerifyReport()
     identity = archive_id(conn)
+    genesis = genesis_hash(identity)
+    total = seq_range(conn)
+    parts = split(conn, 2 if elsewhere is not None and total >= PARALLEL_ENTRIES else 1)
+    # the helper starts first, with every size a checkpoint names (a snapshot at a size no
+    # valid checkpoint has is unused); signatures are checked here while it works
+    sizes = sorted({*_stored_sizes(conn), *(cp.tree_size for _where, cp in external)})
+    waits = [elsewhere(part, genesis, sizes, records) for part in parts[1:]] if elsewhere else []
     signed = _stored_checkpoints(conn, report, identity, own_key_id)
     signed += [_external(where, cp, report, identity, conn) for where, cp in external]
     report.given = len(external)
     by_size: dict[int, list[_Signed]] = {}
     for item in signed:
         by_size.setdefault(item.checkpoint.tree_size, []).append(item)
-    genesis = genesis_hash(identity)
-    total = _entry_count(conn)
-    parts = split(conn, 2 if elsewhere is not None and total >= PARALLEL_ENTRIES else 1)
-    waits = (
-        [elsewhere(part, genesis, list(by_size), records) for part in parts[1:]]
-        if elsewhere
-        else []
-    )
     first_size = parts[1].position if len(parts) > 1 else total
 
     def advance(done: int) -> None:
         if progress:
             progress("entries", done, first_size)
 
-    results = [check_part(conn, parts[0], genesis, list(by_size), latest=records, progress=advance)]
-    results += [wait() for wait in waits]
+    results = [check_part(conn, parts[0], genesis, sizes, latest=records, progress=advance)]
+    for part, wait in zip(parts[1:], waits, strict=True):
+        result, held = wait(), sum(r.count for r in results)
+        if part.position != held:  # entries missing or added before it: checked again here
+            result = check_part(conn, replace(part, position=held), genesis, sizes,
+                                latest=records)  # fmt: skip
+        results.append(result)
     tree, latest = _join(results, by_size, report)
     report.entries = tree.size
     _check_head(conn, _last(results), tree, report)
@@ -141,12 +153,9 @@ def verify(
             )
     if records:
         _check_records(conn, latest, report, progress)
+    # in log order, however the log was cut into parts (stable: kinds keep their order)
+    report.problems.sort(key=lambda problem: (problem.seq is None, problem.seq or 0))
     return report
-
-
-def _entry_count(conn: Connection) -> int:
-    log = tables.audit_log
-    return int(conn.execute(select(func.count()).select_from(log)).scalar_one())
 
 
 def _last(results: list[PartResult]) -> PartResult:
@@ -199,6 +208,11 @@ def _check_head(conn: Connection, last: PartResult, tree: Tree, report: VerifyRe
 
 
 # --- checkpoints ------------------------------------------------------------------------
+
+
+def _stored_sizes(conn: Connection) -> list[int]:
+    table = tables.audit_checkpoints
+    return [int(size) for size in conn.execute(select(table.c.tree_size)).scalars()]
 
 
 def _stored_checkpoints(

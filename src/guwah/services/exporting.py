@@ -27,7 +27,7 @@ from guwah.services.jsonl import (
     place_to_json,
     source_to_json,
 )
-from guwah.store import reader, tables
+from guwah.store import protect, reader, tables
 
 FORMATS = ("jsonl", "csv", "ftm")
 CSV_COLUMNS = [
@@ -147,6 +147,8 @@ def export(
     if fmt not in FORMATS:
         raise ValueError(fmt)
     check(archive, export_action(fmt, max_sensitivity))
+    with archive.engine.connect() as conn:
+        protect.require_keys(conn, "export")
     if max_sensitivity is Sensitivity.RESTRICTED:
         with archive.engine.begin() as conn:
             access.audit(conn, archive, access.RESTRICTED_READ, f"export.{fmt}")

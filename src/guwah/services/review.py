@@ -31,7 +31,7 @@ from guwah.services.access import check
 from guwah.services.archive import Archive
 from guwah.services.auditing import record
 from guwah.services.indexing import refresh
-from guwah.store import matching, tables
+from guwah.store import matching, protect, tables
 from guwah.store.matching import DIFFERENT, SAME, ReviewItem
 
 DUPLICATES = "duplicates"
@@ -94,6 +94,7 @@ def find_duplicates(archive: Archive, progress: Progress | None = None) -> dict[
     from guwah.match.linkage import link
 
     with archive.engine.connect() as conn:
+        protect.require_keys(conn, "look for duplicates")
         records = link_records(conn)
         judged = matching.standing_judgements(conn)
     must = {_pair_ids(a, b) for (a, b), d in judged.items() if d == SAME}

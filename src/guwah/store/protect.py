@@ -161,6 +161,15 @@ def writing_keys(conn: Connection) -> FieldKeys | None:
     return keys
 
 
+def require_keys(conn: Connection, doing: str) -> None:
+    """Refuse work that would read sealed fields as placeholders (an export, a dedupe run)
+    while the archive is locked: a copy with "[restricted: archive locked]" in place of
+    names is worse than no copy."""
+    state = _ENGINES.get(_root(conn.engine))
+    if state is not None and _current(state) is None:
+        raise ArchiveError(f"the archive's keys are locked: open it with its passphrase to {doing}")
+
+
 # --- sealing and opening one value ------------------------------------------------------
 
 
