@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import Cli
+from guwah.services.archive import open_archive
+from tests.conftest import PASSPHRASE, Cli
 from tests.helpers import error_line, json_of, ok
 
 TESTIFIER = "Canarygul Zhetpisqyzy"  # a restricted testifier's name
@@ -23,6 +24,7 @@ SOURCE_TEXT = "Canarytext Qv7 was said in the kitchen in Zharkent"  # a restrict
 ID_NUMBER = "650102196502147392"  # a relative's resident ID (valid checksum, invented)
 EVIDENCE = "Canaryvideo Mx4 frames"  # the bytes of an evidence file
 FILE_NAME = "canaryfile-Wp2.txt"  # an evidence file's name
+PASSWORDS = ("a long admin password 1", "long research words 2")
 CANARIES = (
     "Canarygul",
     "Zhetpisqyzy",
@@ -50,16 +52,54 @@ def _forms(canary: str) -> dict[str, bytes]:
     return forms
 
 
-def _hits(root: Path, skip: set[Path]) -> list[str]:
+def _hits(
+    root: Path, skip: set[Path], needles: dict[str, dict[str, bytes]] | None = None
+) -> list[str]:
+    if needles is None:
+        needles = {canary: _forms(canary) for canary in CANARIES}
     found = []
     for path in sorted(root.rglob("*")):
         if not path.is_file() or any(path == s or s in path.parents for s in skip):
             continue
         body = path.read_bytes()
-        for canary in CANARIES:
-            for form, needle in _forms(canary).items():
+        for canary, forms in needles.items():
+            for form, needle in forms.items():
                 if needle and needle in body:
                     found.append(f"{path.relative_to(root)}: {canary!r} as {form}")
+    return found
+
+
+def _key_forms(key: bytes) -> dict[str, bytes]:
+    return {
+        "raw": key,
+        "hex": key.hex().encode(),
+        "HEX": key.hex().upper().encode(),
+        "base64": base64.b64encode(key)[:-4],
+        "base64url": base64.urlsafe_b64encode(key)[:-4],
+    }
+
+
+def _secrets(location: str) -> dict[str, dict[str, bytes]]:
+    """The passphrase, the passwords and the archive's keys (its key and its audit
+    signing key, as they are after the run): none may be written anywhere."""
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+    )
+
+    found = {text: _forms(text) for text in (PASSPHRASE, *PASSWORDS)}
+    archive = open_archive(location, PASSPHRASE, "tester")
+    try:
+        keyring = archive.keyring()
+        with archive.engine.connect() as conn:
+            signing = keyring.signing_key(conn).private_bytes(
+                Encoding.Raw, PrivateFormat.Raw, NoEncryption()
+            )
+        found["archive key"] = _key_forms(keyring.archive_key)
+        found["audit signing key"] = _key_forms(signing)
+    finally:
+        archive.close()
     return found
 
 
@@ -216,5 +256,7 @@ def test_no_restricted_string_reaches_any_file_it_should_not(
     assert "Abdikerimov" in seen[0]  # the victim is shown, without the restricted facts
 
     assert _hits(workspace, allowed) == []
+    # no passphrase, password or key anywhere, not even in the files allowed above
+    assert _hits(workspace, {inputs}, _secrets(db_location)) == []
     # and the allowed files did receive what they should: the scan can see a hit
     assert any(hit.startswith("full.jsonl") for hit in _hits(exports, set()))
