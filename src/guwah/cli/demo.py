@@ -67,4 +67,4 @@ def demo(
         f"guwah stats{db_arg}",
         f"guwah export --format ftm -o demo/demo.ftm.json{db_arg}",
     ):
-        console.print(f"  .venv/bin/{line}")
+        console.print(f"  .venv/bin/{line}", soft_wrap=True)  # whole lines: copied and pasted
