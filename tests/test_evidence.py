@@ -244,6 +244,24 @@ def test_export_package_checks_with_standard_tools(
         assert log[-1]["details"]["recipient"] == "Court registry"
         assert _chain_holds(log)
     assert custody_actions(cli_archive, one["id"])[-1] == "transferred"
+    # the whole package is listed and signed by the archive's (audit checkpoint) key
+    listed = subprocess.run(
+        ["sha256sum", "-c", "PACKAGE.sha256"], cwd=package, capture_output=True, text=True
+    )
+    assert listed.returncode == 0 and listed.stdout.count(": OK") == 6, listed.stdout
+    verify = ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "archive-key.pem", "-rawin",
+              "-in", "PACKAGE.sha256", "-sigfile", "PACKAGE.sha256.sig"]  # fmt: skip
+    signed = subprocess.run(verify, cwd=package, capture_output=True, text=True)
+    assert signed.returncode == 0 and "Verified Successfully" in signed.stdout
+    checkpoint = json_of(cli_archive, "audit", "checkpoint", "--json")
+    assert checkpoint["statement"]["key_id"] in (package / "README.txt").read_text()
+    (package / "custody.jsonl").write_text("edited\n")  # a changed file no longer checks
+    assert subprocess.run(["sha256sum", "--quiet", "-c", "PACKAGE.sha256"], cwd=package,
+                          capture_output=True).returncode == 1  # fmt: skip
+    listing = (package / "PACKAGE.sha256").read_bytes()
+    (package / "PACKAGE.sha256").write_bytes(listing.replace(b"custody", b"Custody", 1))
+    forged = subprocess.run(verify, cwd=package, capture_output=True, text=True)
+    assert forged.returncode != 0  # nor does an edited list under the old signature
 
     line = error_line(cli_archive("evidence", "export", one["id"], "--out", str(package)))
     assert "not empty" in line

@@ -17,6 +17,7 @@ if anything fails, everything written into DIR is removed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import Connection, select
 
 from guwah.model.errors import InvalidInput, NotFound
@@ -60,6 +62,12 @@ manifest.json  each file's id, name, size, media type, SHA-256, SHA-512, source,
 SHA256SUMS     check the files:  sha256sum -c SHA256SUMS
 SHA512SUMS     check the files:  sha512sum -c SHA512SUMS
 custody.jsonl  each file's chain of custody, one JSON object per line, in order
+PACKAGE.sha256      the SHA-256 of every file above:  sha256sum -c PACKAGE.sha256
+PACKAGE.sha256.sig  its Ed25519 signature by the archive's key, and
+archive-key.pem     that public key (the key of the archive's signed audit checkpoints):
+  openssl pkeyutl -verify -pubin -inkey archive-key.pem -rawin \\
+      -in PACKAGE.sha256 -sigfile PACKAGE.sha256.sig
+  Compare the key with one the archive's keeper published or deposited (key id {key_id}).
 
 Each custody entry's "hash" is the SHA-256 of the entry without "hash", written as
 JSON with sorted keys, no spaces (separators "," and ":") and UTF-8 text, not \\u
@@ -122,6 +130,12 @@ def _write(path: Path, text: str) -> None:
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def _manifest_entry(record: Record, path: str, derived: list[str]) -> dict[str, Any]:
@@ -191,6 +205,28 @@ def export_package(
     return Package(out, [r.id for r in records], recipient)
 
 
+SIGNED_LIST = "PACKAGE.sha256"
+
+
+def _sign_package(conn: Connection, archive: Archive, out: Path) -> str:
+    """List the SHA-256 of every file in the package and sign the list with the archive's
+    Ed25519 key (the audit checkpoints' key), so a recipient can show the package left
+    the archive as it is; returns the key id."""
+    keyring = archive.keyring()
+    lines = []
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        with path.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        lines.append(f"{digest}  {path.relative_to(out).as_posix()}\n")
+    listing = "".join(lines).encode("utf-8")
+    _write_bytes(out / SIGNED_LIST, listing)
+    key = keyring.signing_key(conn)
+    _write_bytes(out / f"{SIGNED_LIST}.sig", key.sign(listing))
+    pem = key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    _write_bytes(out / "archive-key.pem", pem)
+    return keyring.signing_key_id(conn)
+
+
 def _write_files(records: list[Record], folder: Path, out: Path) -> dict[int, str]:
     files = out / "files"
     files.mkdir(mode=0o700)
@@ -252,7 +288,8 @@ def _write_records(
         line = {**item.body(), "hash": item.digest()}
         custody_lines.append(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
     _write(out / "custody.jsonl", "".join(custody_lines))
-    _write(out / "README.txt", README.format(format=FORMAT))
+    key_id = _sign_package(conn, archive, out)
+    _write(out / "README.txt", README.format(format=FORMAT, key_id=key_id))
     target = records[0].id if len(records) == 1 else "evidence"
     audit(
         conn,
