@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DB ?= demo/guwah-demo.db
 export GUWAH_DEMO_PASSPHRASE ?= guwah-demo-passphrase
 
-.PHONY: install demo test test-sqlite test-postgres lint bench clean browsers
+.PHONY: install demo test test-sqlite test-postgres lint bench clean browsers system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,23 @@ demo: $(STAMP)
 	  echo "  export GUWAH_PASSPHRASE=$$GUWAH_DEMO_PASSPHRASE"; fi
 
 ## The whole test suite on SQLCipher, and on PostgreSQL too when GUWAH_TEST_DATABASE_URL is set.
-test: $(STAMP)
+test: system-deps $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
+
+## Tesseract OCR from Debian's packages (scanned PDFs, images): installed when missing and
+## make runs as root; otherwise a hint is printed (the OCR test is then skipped).
+TESSERACT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-kaz \
+	tesseract-ocr-uig tesseract-ocr-chi-sim
+
+system-deps:
+	@if command -v tesseract >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  { apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TESSERACT_PACKAGES) >/dev/null; } || \
+	  echo "Could not install Tesseract: OCR is not tested (see docs/ingest.md, OCR)"; \
+	else \
+	  echo "Tesseract is missing (OCR of scans): sudo apt-get install $(TESSERACT_PACKAGES)"; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -7,18 +7,19 @@ before it is opened (a zip bomb is refused), and every cell is read as text.
 from __future__ import annotations
 
 import csv
-import zipfile
+import io
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
+from guwah.ingest.readers.limits import MAX_RATIO, MAX_XLSX_UNPACKED
+from guwah.ingest.readers.zipcheck import check_zip
 from guwah.model.errors import InvalidInput
 
-MAX_XLSX_UNPACKED = 512 * 1024 * 1024
-MAX_XLSX_RATIO = 200
+MAX_XLSX_RATIO = MAX_RATIO
 MAX_CELL = 100_000
 csv.field_size_limit(MAX_CELL)
 
@@ -32,24 +33,33 @@ class TableRow:
 
 
 @contextmanager
-def open_table(path: Path) -> Iterator[tuple[list[str], Iterator[TableRow]]]:
+def open_table(
+    path: Path, data: bytes | None = None
+) -> Iterator[tuple[list[str], Iterator[TableRow]]]:
     """The header and an iterator over the data rows of a CSV or XLSX file.
 
     The file stays open inside the ``with`` block and is closed when it ends, however
-    it ends (a bad header, a bad row, or all rows read).
+    it ends (a bad header, a bad row, or all rows read). With ``data``, the file's bytes
+    are read from it and ``path`` only names the file (an e-mail attachment).
     """
-    if not path.is_file():
+    if data is None and not path.is_file():
         raise InvalidInput(f"no such file: {path}")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        _check_zip(path)
-        book = _load_workbook(path)
+        source: Path | IO[bytes] = path if data is None else io.BytesIO(data)
+        _check_zip(source, path.name)
+        book = _load_workbook(source, path.name)
         try:
             yield _xlsx_rows(path, book)
         finally:
             book.close()
     elif suffix in (".csv", ".tsv", ".txt"):
-        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        opened = (
+            path.open("r", encoding="utf-8-sig", newline="")
+            if data is None
+            else io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+        )
+        with opened as handle:
             yield _csv_rows(path, handle, "\t" if suffix == ".tsv" else None)
     else:
         raise InvalidInput(f"{path.name}: unsupported file type (use .csv, .tsv, .xlsx or .jsonl)")
@@ -167,30 +177,17 @@ def _check_header(path: Path, header: list[str]) -> None:
         raise InvalidInput(f"{path.name}: column {duplicates[0]!r} appears twice in the header")
 
 
-def _check_zip(path: Path) -> None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            total = 0
-            for info in archive.infolist():
-                total += info.file_size
-                ratio = info.file_size / max(info.compress_size, 1)
-                if ratio > MAX_XLSX_RATIO and info.file_size > 10 * 1024 * 1024:
-                    raise InvalidInput(f"{path.name}: refused, a member unpacks {ratio:.0f}x")
-            if total > MAX_XLSX_UNPACKED:
-                raise InvalidInput(f"{path.name}: refused, it unpacks to more than 512 MB")
-    except zipfile.BadZipFile:
-        raise InvalidInput(f"{path.name}: not a valid XLSX file") from None
+def _check_zip(source: Path | IO[bytes], name: str) -> None:
+    check_zip(source, name, "XLSX", max_unpacked=MAX_XLSX_UNPACKED, max_ratio=MAX_XLSX_RATIO)
 
 
-def _load_workbook(path: Path) -> Any:
+def _load_workbook(source: Path | IO[bytes], name: str) -> Any:
     import openpyxl
 
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise InvalidInput(
-            f"{path.name}: cannot read the workbook ({type(exc).__name__})"
-        ) from None
+        raise InvalidInput(f"{name}: cannot read the workbook ({type(exc).__name__})") from None
 
 
 def _xlsx_rows(path: Path, book: Any) -> tuple[list[str], Iterator[TableRow]]:
