@@ -409,3 +409,48 @@ def test_a_process_that_drops_its_keys_stops_opening_fields(
     finally:
         server.close()
     assert "Gulpiya Qazybek" in ok(pg_cli("show", recorded["Gulpiya Qazybek"])).stdout
+
+
+def test_notes_about_people_are_sealed_whatever_the_record(
+    pg_cli: Cli, recorded: dict[str, str], tmp_path: Path
+) -> None:
+    """Case plans, action descriptions, consent notes and reviewers' notes are free text
+    that can name a testifier or a relative in China even on an internal record."""
+    words = ["Qznextstep", "Qzaction", "Qzconsentnote", "Qzjudgement"]
+    case = {
+        **PUBLIC_REPORT,
+        "source": {**PUBLIC_REPORT["source"], "title": "Campaign file"},
+        "cases": [
+            {
+                "subject": "v",
+                "status": "active",
+                "next_steps": "Qznextstep: call the daughter in Almaty",
+                "actions": [{"kind": "letter", "description": "Qzaction: letter to the UN"}],
+            }
+        ],
+    }
+    added = json_of(pg_cli, "add", str(write_yaml(tmp_path / "case.yaml", case)))
+    victim, other = added[0]["persons"]["v"], recorded["Memet Ablet"]
+    testifier = recorded["Nurqizwan Ghojamberdi"]
+    ok(pg_cli("consent", "record", testifier, "--how", "oral", "--note", "Qzconsentnote"))
+    from guwah.services.archive import open_archive
+    from guwah.store import matching
+    from tests.conftest import PASSPHRASE
+
+    archive = open_archive(pg_cli.location, PASSPHRASE, "tester")
+    try:
+        with archive.engine.begin() as conn:
+            numbers = [int(p.split("-")[1]) for p in (victim, other)]
+            matching.add_judgements(
+                conn, [(numbers[0], numbers[1])], "different", "tester", "2026-11-27",
+                "Qzjudgement: the sister says no",
+            )  # fmt: skip
+    finally:
+        archive.close()
+
+    assert _hits(pg_cli.location, words) == {}
+    shown = ok(pg_cli("show", victim)).stdout
+    assert "Qznextstep" in shown and "Qzaction" in shown  # the owner reads them
+    exported = ok(pg_cli("export", "--format", "jsonl")).stdout
+    assert all(word in exported for word in ("Qznextstep", "Qzaction"))
+    assert "Qzconsentnote" in json.dumps(json_of(pg_cli, "consent", "show", testifier))

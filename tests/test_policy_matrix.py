@@ -95,6 +95,17 @@ def _testimony(ctx: Context) -> tuple[str, ...]:
     return ("add", str(path))
 
 
+def _ingest(ctx: Context) -> tuple[str, ...]:
+    path = ctx.folder / "article.txt"
+    path.write_text(
+        "date 2024-01-06 en English\nWorld\nA mother sentenced\nBy a reporter\n"
+        "Gulnar Serikqyzy, an ethnic Kazakh, said her mother was sentenced to 12 years in "
+        "prison in 2018 for practising her faith.\n",
+        encoding="utf-8",
+    )
+    return ("ingest", str(path))
+
+
 def _evidence(ctx: Context) -> tuple[str, ...]:
     path = ctx.folder / "photo.txt"
     path.write_text("a scanned letter (matrix test)\n", encoding="utf-8")
@@ -142,6 +153,12 @@ INVOCATIONS: list[Invocation] = [
     Invocation("review merge", Action.REVIEW_MERGE, _static("review", "merge", "3")),
     Invocation("review split", Action.REVIEW_SPLIT, _split),
     Invocation("review undo", Action.REVIEW_UNDO, _static("review", "undo", "1")),
+    Invocation("ingest", Action.INGEST, _ingest),
+    Invocation("review proposals", Action.REVIEW_PROPOSALS, _static("review", "proposals")),
+    Invocation("review accept", Action.REVIEW_ACCEPT,
+               _static("review", "accept", "X-000001", "--new")),  # p1, the first person
+    Invocation("review reject", Action.REVIEW_REJECT, _static("review", "reject", "X-000002")),
+    Invocation("review undo", Action.REVIEW_UNDO, _static("review", "undo", "X-000002")),
     Invocation("evidence add", Action.EVIDENCE_ADD, _evidence),
     Invocation("evidence show", Action.EVIDENCE_SHOW, _static("evidence", "show", "E-000001")),
     Invocation("evidence link", Action.EVIDENCE_LINK,

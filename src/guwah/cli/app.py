@@ -9,7 +9,7 @@ from rich.text import Text
 from sqlalchemy.exc import OperationalError
 
 from guwah.cli import audit as audit_cli
-from guwah.cli import backup, claims, demo, keys, lock, matching, records, views
+from guwah.cli import backup, claims, demo, ingest, keys, lock, matching, proposals, records, views
 from guwah.cli import consent as consent_cli
 from guwah.cli import evidence as evidence_cli
 from guwah.cli import users as users_cli
@@ -27,6 +27,8 @@ records.register(app)
 views.register(app)
 demo.register(app)
 matching.register(app)
+proposals.register(matching.review_app)
+ingest.register(app)
 keys.register(app)
 backup.register(app)
 lock.register(app)

@@ -16,7 +16,9 @@ from rich.text import Text
 from guwah.cli.common import DbOption, JsonOption, console, err_console, opened, print_json
 from guwah.model.errors import InvalidInput
 from guwah.model.records import format_id
+from guwah.services import proposal_listing, proposal_review
 from guwah.services.matching import compare_names, explain_name, match_person
+from guwah.services.proposal_records import is_proposal_id
 from guwah.services.review import decide, find_duplicates, list_items, undo
 
 names_app = typer.Typer(
@@ -111,8 +113,8 @@ def match(
 
 
 review_app = typer.Typer(
-    help="Judge possible duplicates found by `guwah dedupe`: list, confirm, reject, merge, "
-    "split, undo.",
+    help="Judge possible duplicates found by `guwah dedupe` (list, confirm, reject, merge, "
+    "split, undo) and what `guwah ingest` proposed (proposals, accept, reject, undo).",
     no_args_is_help=True,
 )
 
@@ -178,9 +180,12 @@ def review_list(
         raise InvalidInput("limit must be between 1 and 500")
     with opened(db) as archive:
         items = list_items(archive, status, limit)
+        waiting = 0 if as_json else proposal_listing.count_proposed(archive)
     if as_json:
         print_json(items)
         return
+    if waiting:
+        console.print(f"{waiting} proposals from ingested sources wait: guwah review proposals")
     if not items:
         console.print(f"no {status} review items")
     for item in items:
@@ -223,12 +228,26 @@ def review_confirm(
 
 @review_app.command("reject")
 def review_reject(
-    item: int = typer.Argument(..., help="The review item number."),
+    item: str = typer.Argument(
+        ..., help="A duplicates item number (4) or a proposal id from ingest (X-000004)."
+    ),
     note: str | None = NoteOption,
     db: str | None = DbOption,
 ) -> None:
-    """Judge everyone in the item to be different people; never proposed again."""
-    _decide(item, "reject", db, note=note)
+    """Judge everyone in a duplicates item to be different people (never proposed again),
+    or reject a proposal of `guwah ingest` (it stays, marked rejected)."""
+    if is_proposal_id(item):
+        with opened(db) as archive:
+            decision = proposal_review.reject(archive, item, note)
+        console.print(decision.message, highlight=False)
+        return
+    _decide(_item_number(item), "reject", db, note=note)
+
+
+def _item_number(text: str) -> int:
+    if not text.strip().isdigit():
+        raise InvalidInput(f"not a review item number or proposal id: {text!r} (4 or X-000004)")
+    return int(text.strip())
 
 
 @review_app.command("merge")
@@ -258,10 +277,21 @@ def review_split(
 
 @review_app.command("undo")
 def review_undo(
-    item: int = typer.Argument(..., help="The review item number."),
+    item: str = typer.Argument(
+        ..., help="A duplicates item number (4) or a proposal id from ingest (X-000004)."
+    ),
     db: str | None = DbOption,
 ) -> None:
-    """Take back a decision: judgements withdrawn, merges undone, the item reopened."""
+    """Take back a decision: a duplicates item's judgements withdrawn, merges undone, the
+    item reopened; a proposal reopened (the claim its acceptance made is rejected)."""
+    if is_proposal_id(item):
+        with opened(db) as archive:
+            decision = proposal_review.undo(archive, item)
+        console.print(decision.message, highlight=False)
+        for note in decision.notes:
+            console.print(f"  note: {note}", highlight=False)
+        return
+    number = _item_number(item)
     with opened(db) as archive:
-        undo(archive, item)
-    console.print(f"item {item}: reopened")
+        undo(archive, number)
+    console.print(f"item {number}: reopened")

@@ -19,7 +19,16 @@ _ALLOWED_KEYS: dict[ClaimKind, set[str]] = {
     ClaimKind.BORN: {"year", "text"},
     ClaimKind.DETAINED: {"facility_type", "reason", "text"},
     ClaimKind.TRANSFERRED: {"facility_type", "reason", "text"},
-    ClaimKind.SENTENCED: {"years", "months", "life", "death", "suspended", "charge", "text"},
+    ClaimKind.SENTENCED: {
+        "years",
+        "months",
+        "life",
+        "death",
+        "suspended",
+        "charge",
+        "reason",
+        "text",
+    },
     ClaimKind.FLED: {"destination", "text"},
     ClaimKind.RELATION: {"relation", "person", "text"},
 }
@@ -173,5 +182,6 @@ def _describe_sentence(value: dict[str, Any]) -> str:
         if months:
             pieces.append(f"{months} month{'s' if months != 1 else ''}")
         words = " ".join(pieces) or str(value.get("text", ""))
-    charge = value.get("charge")
-    return f"{words} ({charge})" if charge else words
+    charge, reason = value.get("charge"), value.get("reason")
+    words = f"{words} ({charge})" if charge else words
+    return f"{words}: {reason}" if reason else words

@@ -23,7 +23,15 @@ from guwah.model.vocab import (
     SourceKind,
 )
 
-ID_PREFIXES = {"person": "P", "source": "S", "claim": "C", "case": "K", "evidence": "E"}
+# X-: a proposal extracted from an ingested source, waiting for a reviewer (not a record)
+ID_PREFIXES = {
+    "person": "P",
+    "source": "S",
+    "claim": "C",
+    "case": "K",
+    "evidence": "E",
+    "proposal": "X",
+}
 
 
 def format_id(kind: str, number: int) -> str:

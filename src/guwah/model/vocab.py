@@ -78,6 +78,7 @@ class ClaimKind(str, Enum):
     THREATENED = "threatened"
     SURVEILLED = "surveilled"
     FAMILY_SEPARATED = "family_separated"
+    BIRTH_CONTROL = "birth_control"
     LAST_CONTACT = "last_contact"
     RELATION = "relation"
     NOTE = "note"

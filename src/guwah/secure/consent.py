@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, or_, select
 
 from guwah.model.records import format_id, parse_id
-from guwah.store import tables
+from guwah.store import protect, tables
 
 
 class How(str, Enum):
@@ -124,22 +124,22 @@ def _number(kind: str, public_id: str | None) -> int | None:
 
 def add(conn: Connection, consent: Consent) -> int:
     """Store a consent record; returns its id."""
-    result = conn.execute(
-        insert(tables.consents).values(
-            source_id=_number("source", consent.source_id),
-            testifier_id=_number("person", consent.testifier_id),
-            publish_name=consent.publish_name,
-            publish_testimony_text=consent.publish_testimony_text,
-            publish_victim_identity=consent.publish_victim_identity,
-            share_with=json.dumps(list(consent.share_with), ensure_ascii=False),
-            withdrawal=consent.withdrawal,
-            how=consent.how.value if consent.how else How.WRITTEN.value,
-            given_on=consent.given_on,
-            note=consent.note,
-            recorded_by=consent.recorded_by or "",
-            recorded_at=consent.recorded_at or "",
-        )
+    values = dict(
+        source_id=_number("source", consent.source_id),
+        testifier_id=_number("person", consent.testifier_id),
+        publish_name=consent.publish_name,
+        publish_testimony_text=consent.publish_testimony_text,
+        publish_victim_identity=consent.publish_victim_identity,
+        share_with=json.dumps(list(consent.share_with), ensure_ascii=False),
+        withdrawal=consent.withdrawal,
+        how=consent.how.value if consent.how else How.WRITTEN.value,
+        given_on=consent.given_on,
+        note=consent.note,
+        recorded_by=consent.recorded_by or "",
+        recorded_at=consent.recorded_at or "",
     )
+    (sealed,) = protect.seal_rows(conn, tables.consents, [values])  # the note, on PostgreSQL
+    result = conn.execute(insert(tables.consents).values(**sealed))
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])

@@ -66,7 +66,15 @@ PERSON = Kind(
         Part(tables.consents, "testifier_id"),
     ),
 )
-SOURCE = Kind("source", "S-", (Part(tables.sources, "id"), Part(tables.consents, "source_id")))
+SOURCE = Kind(
+    "source",
+    "S-",
+    (
+        Part(tables.sources, "id"),
+        Part(tables.consents, "source_id"),
+        Part(tables.proposals, "source_id", ("seq",)),
+    ),
+)
 CASE = Kind("case", "K-", (Part(tables.cases, "id"), Part(tables.case_actions, "case_id")))
 EVIDENCE = Kind(
     "evidence",

@@ -80,6 +80,10 @@ class Action(str, Enum):
     REVIEW_MERGE = "review.merge"
     REVIEW_SPLIT = "review.split"
     REVIEW_UNDO = "review.undo"
+    # ingest: documents read, their proposals reviewed
+    INGEST = "ingest"
+    REVIEW_PROPOSALS = "review.proposals"
+    REVIEW_ACCEPT = "review.accept"
     # evidence files and their custody
     EVIDENCE_ADD = "evidence.add"
     EVIDENCE_LIST = "evidence.list"
@@ -159,7 +163,8 @@ def _grants() -> dict[Action, frozenset[Role]]:
         Action.ADD, Action.IMPORT, Action.CLAIM_ACCEPT, Action.CLAIM_REJECT,
         Action.CLAIM_CORRECT, Action.REINDEX, Action.DEDUPE, Action.REVIEW_LIST,
         Action.REVIEW_CONFIRM, Action.REVIEW_REJECT, Action.REVIEW_MERGE, Action.REVIEW_SPLIT,
-        Action.REVIEW_UNDO, Action.EVIDENCE_ADD, Action.EVIDENCE_LIST, Action.EVIDENCE_SHOW,
+        Action.REVIEW_UNDO, Action.INGEST, Action.REVIEW_PROPOSALS, Action.REVIEW_ACCEPT,
+        Action.EVIDENCE_ADD, Action.EVIDENCE_LIST, Action.EVIDENCE_SHOW,
         Action.EVIDENCE_GET, Action.EVIDENCE_VERIFY, Action.EVIDENCE_LINK,
         Action.CONSENT_RECORD, Action.CONSENT_WITHDRAW, Action.CONSENT_SHOW,
         Action.AUDIT_VERIFY,

@@ -107,67 +107,39 @@ def add_file(
         raise InvalidInput(f"--derivation must be one of: {choices}")
     original = evidence_number(derived_from) if derived_from is not None else None
     when = _parse_when(acquired_at)
-    limit = max_bytes()
-    keyring = archive.keyring()
-    with blobs.open_input(path, limit) as handle:
-        digests = blobs.hash_stream(handle, limit)
-    if digests.size == 0:
-        raise InvalidInput(f"{path} is empty: nothing to keep as evidence")
-    kind = media_type or guess_media_type(path.name, digests.head)
-    with archive.engine.begin() as conn:
+    with archive.engine.connect() as conn:
         source_id = source_number(conn, source) if source is not None else None
         if original is not None:
             found = load(conn, archive, original)
             if not found.stored:
                 raise InvalidInput(f"{found.id} has no stored file to derive from")
-        name = store.storage_name(store.names_secret(conn, keyring), digests.sha256)
-        existing = store.find_by_name(conn, name)
-        folder = open_folder(archive, conn, create=existing is None)
-    if existing is not None:
-        return _added(existing, True, digests, kind)
-    meta = Sealed(
-        filename=path.name,
-        sha256=digests.sha256,
-        sha512=digests.sha512,
-        acquired_how=acquired_how,
-        acquired_by=acquired_by or archive.actor,
-        acquired_at=when,
-    )
-    key = new_key()
-    temp = folder / f"{INCOMING}{secrets.token_hex(8)}"
+    staged = stage(archive, path, media_type=media_type)
+    if staged.existing is not None:
+        return _added(staged.existing, True, staged.digests, staged.media_type)
+    meta = staged.sealed(acquired_how, acquired_by or archive.actor, when)
     try:
-        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "wb") as target, path.open("rb") as src:
-            again = blobs.encrypt(src, target, key, store.blob_binding(name, digests.sha256))
-            target.flush()
-            os.fsync(target.fileno())
-        if (again.size, again.sha256) != (digests.size, digests.sha256):
-            raise InvalidInput(f"{path} changed while it was read; nothing was stored")
         try:
-            number = _record(
-                archive,
-                temp,
-                folder / name,
-                key=key,
-                name=name,
-                meta=meta,
-                media_type=kind,
-                size=digests.size,
-                source_id=source_id,
-                derived_from=original,
-                derivation=derivation,
-            )
+            with archive.engine.begin() as conn:
+                number = record_staged(
+                    conn, archive, staged, meta,
+                    source_id=source_id, derived_from=original, derivation=derivation,
+                )  # fmt: skip
+            staged.settle()
         except IntegrityError:  # someone stored the same bytes at the same moment
+            staged.unmove()
             number = None
+        except BaseException:
+            staged.unmove()
+            raise
     finally:
-        temp.unlink(missing_ok=True)
+        staged.discard()
     if number is None:
         with archive.engine.connect() as conn:
-            existing = store.find_by_name(conn, name)
+            existing = store.find_by_name(conn, staged.name)
         if existing is None:
             raise ArchiveError(f"{path} could not be stored; nothing was recorded")
-        return _added(existing, True, digests, kind)
-    return _added(number, False, digests, kind)
+        return _added(existing, True, staged.digests, staged.media_type)
+    return _added(number, False, staged.digests, staged.media_type)
 
 
 def _added(number: int, duplicate: bool, digests: blobs.Digests, kind: str) -> Added:
@@ -181,75 +153,138 @@ def _added(number: int, duplicate: bool, digests: blobs.Digests, kind: str) -> A
     )
 
 
-def _record(
-    archive: Archive,
-    temp: Path,
-    final: Path,
-    *,
-    key: bytes,
-    name: str,
-    meta: Sealed,
-    media_type: str,
-    size: int,
-    source_id: int | None,
-    derived_from: int | None,
-    derivation: str | None,
-) -> int | None:
-    """Insert the record and its first custody entries and move the blob into place, as
-    one step: if the transaction fails the blob is removed. None if already stored."""
-    moved = False
+@dataclass
+class Staged:
+    """A file hashed and (unless already stored) encrypted to a temporary blob in the
+    evidence folder, ready to be recorded inside a caller's transaction
+    (``record_staged``). The caller ``discard``s the temporary blob at the end, and
+    ``unmove``s the stored one if its transaction fails after the blob was moved."""
+
+    path: Path
+    digests: blobs.Digests
+    media_type: str
+    name: str  # the storage name
+    existing: int | None  # the same bytes are already stored as this evidence file
+    folder: Path
+    key: bytes = b""
+    temp: Path | None = None
+    moved: Path | None = None
+
+    def sealed(self, how: str | None, by: str, at: str | None) -> Sealed:
+        return Sealed(
+            filename=self.path.name,
+            sha256=self.digests.sha256,
+            sha512=self.digests.sha512,
+            acquired_how=how,
+            acquired_by=by,
+            acquired_at=at,
+        )
+
+    def discard(self) -> None:
+        if self.temp is not None:
+            self.temp.unlink(missing_ok=True)
+
+    def unmove(self) -> None:
+        if self.moved is not None:
+            self.moved.unlink(missing_ok=True)
+            self.moved = None
+
+    def settle(self) -> None:
+        """After the transaction committed: make the blob's new name durable."""
+        if self.moved is not None:
+            fsync_folder(self.moved.parent)
+
+
+def stage(archive: Archive, path: Path, *, media_type: str | None = None) -> Staged:
+    """Hash the file, find whether its bytes are stored already, and if not encrypt it
+    with a new data key to a temporary blob in the evidence folder (read twice: if the
+    two reads differ nothing is kept)."""
+    limit = max_bytes()
+    keyring = archive.keyring()
+    with blobs.open_input(path, limit) as handle:
+        digests = blobs.hash_stream(handle, limit)
+    if digests.size == 0:
+        raise InvalidInput(f"{path} is empty: nothing to keep as evidence")
+    kind = media_type or guess_media_type(path.name, digests.head)
+    with archive.engine.begin() as conn:
+        name = store.storage_name(store.names_secret(conn, keyring), digests.sha256)
+        existing = store.find_by_name(conn, name)
+        folder = open_folder(archive, conn, create=existing is None)
+    staged = Staged(path, digests, kind, name, existing, folder)
+    if existing is not None:
+        return staged
+    staged.key = new_key()
+    staged.temp = folder / f"{INCOMING}{secrets.token_hex(8)}"
     try:
-        with archive.engine.begin() as conn:
-            if store.find_by_name(conn, name) is not None:
-                return None
-            number = ids.allocate(conn, "evidence")
-            at = now_text()
-            store.insert_record(
-                conn,
-                archive.keyring(),
-                number=number,
-                key=key,
-                name=name,
-                meta=meta,
-                media_type=media_type,
-                size=size,
-                source_id=source_id,
-                derived_from=derived_from,
-                derivation=derivation,
-                actor=archive.actor,
-                at=at,
-            )
-            acquired: dict[str, Any] = {"by": meta.acquired_by, "how": meta.acquired_how}
-            if meta.acquired_at:
-                acquired["at"] = meta.acquired_at
-            entries = [
-                custody_entry(conn, archive, number, key, CustodyAction.ACQUIRED, acquired, at),
-                custody_entry(
-                    conn,
-                    archive,
-                    number,
-                    key,
-                    CustodyAction.ADDED,
-                    _added_details(meta, size, media_type, source_id, derived_from, derivation),
-                    at,
-                ),
-            ]
-            audit_id = format_id("evidence", number)
-            audit(
-                conn,
-                archive,
-                "evidence.add",
-                audit_id,
-                change={"storage_name": name, "size": size, "custody": entries[-1].digest()},
-                covers=[audit_id],
-            )
-            os.replace(temp, final)
-            moved = True
-        fsync_folder(final.parent)
+        fd = os.open(staged.temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "wb") as target, path.open("rb") as src:
+            binding = store.blob_binding(name, digests.sha256)
+            again = blobs.encrypt(src, target, staged.key, binding)
+            target.flush()
+            os.fsync(target.fileno())
+        if (again.size, again.sha256) != (digests.size, digests.sha256):
+            raise InvalidInput(f"{path} changed while it was read; nothing was stored")
     except BaseException:
-        if moved:
-            final.unlink(missing_ok=True)
+        staged.discard()
         raise
+    return staged
+
+
+def record_staged(
+    conn: Connection,
+    archive: Archive,
+    staged: Staged,
+    meta: Sealed,
+    *,
+    source_id: int | None,
+    derived_from: int | None = None,
+    derivation: str | None = None,
+) -> int | None:
+    """In the caller's transaction: insert the record and its first custody entries, log
+    them, and move the blob into place (``staged.moved``: the caller removes it if the
+    transaction fails). None if the same bytes were stored meanwhile."""
+    if store.find_by_name(conn, staged.name) is not None:
+        return None
+    assert staged.temp is not None
+    number = ids.allocate(conn, "evidence")
+    at = now_text()
+    size, media_type = staged.digests.size, staged.media_type
+    store.insert_record(
+        conn,
+        archive.keyring(),
+        number=number,
+        key=staged.key,
+        name=staged.name,
+        meta=meta,
+        media_type=media_type,
+        size=size,
+        source_id=source_id,
+        derived_from=derived_from,
+        derivation=derivation,
+        actor=archive.actor,
+        at=at,
+    )
+    acquired: dict[str, Any] = {"by": meta.acquired_by, "how": meta.acquired_how}
+    if meta.acquired_at:
+        acquired["at"] = meta.acquired_at
+    key = staged.key
+    details = _added_details(meta, size, media_type, source_id, derived_from, derivation)
+    entries = [
+        custody_entry(conn, archive, number, key, CustodyAction.ACQUIRED, acquired, at),
+        custody_entry(conn, archive, number, key, CustodyAction.ADDED, details, at),
+    ]
+    audit_id = format_id("evidence", number)
+    audit(
+        conn,
+        archive,
+        "evidence.add",
+        audit_id,
+        change={"storage_name": staged.name, "size": size, "custody": entries[-1].digest()},
+        covers=[audit_id],
+    )
+    final = staged.folder / staged.name
+    os.replace(staged.temp, final)
+    staged.moved = final
     return number
 
 
@@ -360,27 +395,32 @@ def link_file(archive: Archive, evidence_id: str, source_id: str) -> Record:
     access.check(archive, Action.EVIDENCE_LINK)
     number = evidence_number(evidence_id)
     with archive.engine.begin() as conn:
-        record = load(conn, archive, number)
-        ensure_unchanged(conn, [record.id])
-        key = record.require_key()
         target = source_number(conn, source_id)
-        if record.source_id == target:
-            raise InvalidInput(f"{record.id} is already linked to {format_id('source', target)}")
-        table = tables.evidence_files
-        conn.execute(update(table).where(table.c.id == number).values(source_id=target))
-        details: dict[str, Any] = {"source": format_id("source", target)}
-        if record.source_id is not None:
-            details["previous_source"] = format_id("source", record.source_id)
-        entry = custody_entry(conn, archive, number, key, CustodyAction.LINKED, details)
-        audit(
-            conn,
-            archive,
-            "evidence.link",
-            record.id,
-            change={"source": details["source"], "custody": entry.digest()},
-            covers=[record.id],
-        )
+        link_in(conn, archive, number, target)
         return load(conn, archive, number)
+
+
+def link_in(conn: Connection, archive: Archive, number: int, target: int) -> None:
+    """In the caller's transaction: link a stored file to a source, in its custody log."""
+    record = load(conn, archive, number)
+    ensure_unchanged(conn, [record.id])
+    key = record.require_key()
+    if record.source_id == target:
+        raise InvalidInput(f"{record.id} is already linked to {format_id('source', target)}")
+    table = tables.evidence_files
+    conn.execute(update(table).where(table.c.id == number).values(source_id=target))
+    details: dict[str, Any] = {"source": format_id("source", target)}
+    if record.source_id is not None:
+        details["previous_source"] = format_id("source", record.source_id)
+    entry = custody_entry(conn, archive, number, key, CustodyAction.LINKED, details)
+    audit(
+        conn,
+        archive,
+        "evidence.link",
+        record.id,
+        change={"source": details["source"], "custody": entry.digest()},
+        covers=[record.id],
+    )
 
 
 # --- get -----------------------------------------------------------------------------------

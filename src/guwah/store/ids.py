@@ -11,13 +11,14 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from guwah.store import tables
 
-KINDS = ("person", "source", "claim", "case", "evidence")
+KINDS = ("person", "source", "claim", "case", "evidence", "proposal")
 _TABLE_OF = {
     "person": tables.persons,
     "source": tables.sources,
     "claim": tables.claims,
     "case": tables.cases,
     "evidence": tables.evidence_files,
+    "proposal": tables.proposals,
 }
 
 

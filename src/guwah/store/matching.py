@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, insert, or_, select, update
 
-from guwah.store import tables
+from guwah.store import protect, tables
 
 SAME = "same"
 DIFFERENT = "different"
@@ -97,6 +97,7 @@ def add_judgements(
             "person_a": low, "person_b": high, "decision": decision, "note": note,
             "decided_by": by, "decided_at": at,
         }  # fmt: skip
+        (values,) = protect.seal_rows(conn, j, [values])
         result = conn.execute(insert(j).values(**values))
         ids.append(int(result.inserted_primary_key[0]))  # type: ignore[index]
     return ids

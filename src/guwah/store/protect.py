@@ -14,7 +14,8 @@ when an archive opens, and removes them when it closes).
   person is restricted, for every ID number and wherever something shaped like one
   appears (a list row quoted whole); the exact address (place text) of every residence;
   the title, text, URL, archive reference and reliability of restricted sources (and
-  their content hash is keyed); the display name of restricted persons' summaries.
+  their content hash is keyed); the display name of restricted persons' summaries; what
+  ingest proposed from a restricted source (payload, passage, note, history).
 - **How**: AES-256-GCM with a random nonce for free text; AES-SIV (deterministic) where
   equality must survive: names (a unique constraint), external references (looked up by
   value), the fingerprints of sealed claims (unique, compared on import, and a plain
@@ -505,7 +506,41 @@ def _summary_rows(conn: Connection, keys: FieldKeys, table: Table, rows: Rows) -
     ]
 
 
+PROPOSAL_FIELDS = ("payload", "evidence_text", "note", "history")
+
+
+def _proposal_rows(conn: Connection, keys: FieldKeys, table: Table, rows: Rows) -> list[Row]:
+    """What extraction proposed from a source says what the source says: sealed like the
+    claims it may become (the source is restricted, or it quotes an ID number)."""
+    sources = table.metadata.tables["sources"]
+    hidden = restricted_ids(conn, sources, (r.get("source_id") for r in rows))
+    out = []
+    for row in rows:
+        texts = (row.get(name) for name in PROPOSAL_FIELDS)
+        if row.get("source_id") in hidden or any(
+            isinstance(text, str) and holds_id_number(text) for text in texts
+        ):
+            row = _sealed(keys, table, row, PROPOSAL_FIELDS)
+        out.append(row)
+    return out
+
+
+def _always(*columns: str) -> Rule:
+    """Free text written about people (case plans, reviewers' and consent notes) can name
+    a testifier or a relative in China whatever the record's level: always sealed."""
+
+    def rule(conn: Connection, keys: FieldKeys, table: Table, rows: Rows) -> list[Row]:
+        return [_sealed(keys, table, row, columns) for row in rows]
+
+    return rule
+
+
 _RULES: dict[str, Rule] = {
+    "cases": _always("next_steps"),
+    "case_actions": _always("description"),
+    "match_judgements": _always("note"),
+    "consents": _always("note"),
+    "proposals": _proposal_rows,
     "names": _person_rows("text"),
     "person_refs": _person_rows("ref"),
     "sources": _source_rows,

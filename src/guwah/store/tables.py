@@ -146,7 +146,7 @@ cases = Table(
     Column("person_id", Integer, ForeignKey("persons.id"), nullable=False, index=True),
     Column("status", String(16), nullable=False),
     Column("owner", String(128), nullable=True),
-    Column("next_steps", Text, nullable=True),
+    Column("next_steps", Sealed("cases.next_steps"), nullable=True),
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
 )
@@ -157,7 +157,7 @@ case_actions = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
     Column("kind", String(32), nullable=False),
-    Column("description", Text, nullable=False),
+    Column("description", Sealed("case_actions.description"), nullable=False),
     Column("date_edtf", String(64), nullable=True),
     Column("due", String(64), nullable=True),
     Column("done", Boolean, nullable=False, default=False),
@@ -244,7 +244,7 @@ match_judgements = Table(
     Column("person_a", Integer, ForeignKey("persons.id"), nullable=False),
     Column("person_b", Integer, ForeignKey("persons.id"), nullable=False),
     Column("decision", String(16), nullable=False),
-    Column("note", Text, nullable=True),
+    Column("note", Sealed("match_judgements.note"), nullable=True),
     Column("decided_by", String(128), nullable=False),
     Column("decided_at", String(32), nullable=False),
     Column("withdrawn_by", String(128), nullable=True),
@@ -419,7 +419,40 @@ consents = Table(
     Column("withdrawal", Boolean, nullable=False),
     Column("how", String(16), nullable=False),
     Column("given_on", String(64), nullable=True),
-    Column("note", Text, nullable=True),
+    Column("note", Sealed("consents.note"), nullable=True),
     Column("recorded_by", String(128), nullable=False),
     Column("recorded_at", String(32), nullable=False),
+)
+
+# --- ingest (0007): what extraction proposed from an ingested source ------------------
+
+# One row per proposed person, relation or claim of an ingested source (``guwah
+# ingest``), waiting for a reviewer (``guwah review proposals``). Never deleted: a
+# decision sets the status with who and when, and the record it became (``person_id``
+# for a person, ``claim_id`` for a relation or claim). What the source says (payload,
+# passage, note) is sealed on PostgreSQL when the source is restricted.
+proposals = Table(
+    "proposals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),  # order within the source
+    Column("kind", String(16), nullable=False),  # person, relation, claim
+    Column("ref", String(32), nullable=False),  # the person's ref; a claim's subject
+    Column("payload", Sealed("proposals.payload", "json"), nullable=False),
+    Column("evidence_start", Integer, nullable=True),
+    Column("evidence_end", Integer, nullable=True),
+    Column("evidence_text", Sealed("proposals.evidence_text"), nullable=True),
+    Column("confidence", Float, nullable=True),
+    Column("rule", String(128), nullable=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("created_at", String(32), nullable=False),
+    Column("decided_by", String(128), nullable=True),
+    Column("decided_at", String(32), nullable=True),
+    Column("note", Sealed("proposals.note"), nullable=True),
+    # earlier decisions taken back (``guwah review undo``): JSON list, oldest first
+    Column("history", Sealed("proposals.history", "json"), nullable=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=True),
+    Column("claim_id", Integer, ForeignKey("claims.id"), nullable=True),
+    UniqueConstraint("source_id", "seq", name="uq_proposals_source_seq"),
 )
