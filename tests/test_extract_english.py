@@ -244,3 +244,62 @@ def test_english_set_meets_the_targets() -> None:
     assert all(targets.values()), scores.figures()
     baseline = module.evaluate(cases, module.run_baseline)
     assert scores.kinds["relation"].recall > baseline.kinds["relation"].recall
+
+
+# --- held-out phrasing (tests/data/extraction/en-heldout-*) ------------------------------
+
+
+def test_relative_named_in_the_next_sentence_with_quoted_reason_and_weeks_later() -> None:
+    text = (
+        "The last time Aigul Toleubekova heard her husband's voice was in a brief phone call"
+        " in February 2018. Two weeks later, Nurlan Toleubekov, a 52-year-old livestock"
+        " trader, was detained by police and sent to a camp.\n\n"
+        '"They said he had installed WhatsApp on his phone," Toleubekova, 47, said.'
+    )
+    extraction = extract(_doc(text, date=None))
+    husband = next(p for p in extraction.persons if "Nurlan Toleubekov" in p.names)
+    wife = next(p for p in extraction.persons if "Aigul Toleubekova" in p.names)
+    assert any(
+        r.source == husband.ref and r.type == "spouse" and r.target == wife.ref
+        for r in extraction.relations
+    )
+    assert len(extraction.persons) == 2  # no unnamed husband beside him
+    (detained,) = _claims(extraction, "detained")
+    assert detained.subject == husband.ref
+    assert detained.date == "2018-02/2018-03"
+    assert detained.reason == "WhatsApp"
+
+
+def test_coordinated_passives_share_their_subject() -> None:
+    text = (
+        "His brother, Marat Serikuly, was also taken to a camp and released in late 2019, but"
+        " remains under house arrest. His wife, Gulnisa Imam, a physician, was detained in"
+        " January 2018 and later transferred to a prison in Urumqi."
+    )
+    extraction = extract(_doc(text))
+    marat = next(p for p in extraction.persons if "Marat Serikuly" in p.names)
+    gulnisa = next(p for p in extraction.persons if "Gulnisa Imam" in p.names)
+    (released,) = _claims(extraction, "released")
+    assert released.subject == marat.ref and released.date == "2019"
+    detained = {c.subject: c for c in _claims(extraction, "detained")}
+    assert detained[marat.ref].date is None  # late 2019 is the release's date
+    (transferred,) = _claims(extraction, "transferred")
+    assert transferred.subject == gulnisa.ref
+    assert transferred.value == {"facility_type": "prison"}
+
+
+def test_given_years_and_questioned_relatives_of_a_speaker() -> None:
+    text = (
+        "My name is Aliya Nurbekqyzy. My elder son, Nurzhan Kairatuly, was taken in 2017, in"
+        " October. First he was in the camp, then in 2018 they gave him 10 years.\n\n"
+        "Since I gave interview to Atajurt, police go to my sister's house many times, they"
+        " question her about me."
+    )
+    extraction = extract(_doc(text, date=None, kind="testimony_oral"))
+    son = next(p for p in extraction.persons if "Nurzhan Kairatuly" in p.names)
+    (sentenced,) = _claims(extraction, "sentenced")
+    assert sentenced.subject == son.ref and sentenced.value == {"years": 10}
+    assert any(c.date == "2017-10" for c in _claims(extraction, "detained"))
+    (threatened,) = _claims(extraction, "threatened")
+    sister = _person(extraction, threatened.subject)
+    assert sister.description is not None and sister.description.startswith("sister of")

@@ -95,3 +95,91 @@ def test_rules_are_named() -> None:
     claim = next(c for c in result.claims if c.kind == "detained")
     assert claim.rule.startswith("ru.detained")
     assert claim.value == {"facility_type": "camp"} and claim.reason == "praying"
+
+
+def test_oblique_name_without_a_cue_gets_its_nominative() -> None:
+    result = _extract(
+        "Жительница Шымкента Мадина Ерланова рассказала о своём деде. "
+        "По её словам, 80-летнего Нурлана Касымова арестовали в 2018 году."
+    )
+    names = {n for p in result.persons for n in p.names}
+    assert "Нурлан Касымов" in names and "Нурлана Касымова" not in names
+
+
+def test_unnamed_relative_is_named_in_the_next_sentence() -> None:
+    result = _extract(
+        "Жительница Алматы Айнур Садыкова добивается освобождения своего мужа. "
+        "Марата Бекова задержали в Кульдже в 2017 году."
+    )
+    husband = next(p for p in result.persons if "Марат Беков" in p.names)
+    assert husband.description is not None and husband.description.startswith("husband of")
+    assert any(c.kind == "detained" and c.subject == husband.ref for c in result.claims)
+
+
+def test_surname_alone_goes_to_the_person_of_its_gender() -> None:
+    result = _extract(
+        "Его дочь Асель Нурова рассказала, что Бахыт Нуров был задержан в 2018 году. "
+        "Суд над Нуровым прошёл в закрытом режиме, Нурову дали 12 лет."
+    )
+    father = next(p for p in result.persons if "Бахыт Нуров" in p.names)
+    daughter = next(p for p in result.persons if "Асель Нурова" in p.names)
+    assert daughter.ref != father.ref
+    sentenced = next(c for c in result.claims if c.kind == "sentenced")
+    assert sentenced.subject == father.ref
+
+
+def test_reasons_disappearance_and_transfer() -> None:
+    result = _extract(
+        "Меня зовут Жанна. Моего брата Серика арестовали после того, как он съездил в "
+        "Турцию. Потом его перевели в тюрьму. С 2019 года он перестал выходить на связь."
+    )
+    claims = {c.kind: c for c in result.claims}
+    assert claims["detained"].reason == "travel abroad"
+    assert claims["transferred"].value == {"facility_type": "prison"}
+    assert "disappeared" in claims
+
+
+def test_known_name_after_a_kinship_word_is_its_possessor() -> None:
+    result = _extract(
+        "Меня зовут Айгуль. Моего сына Ержана задержали в 2018 году. "
+        "Жена Ержана с детьми живёт у родственников, полиция каждый день к ним приходит "
+        "и проверяет."
+    )
+    son = next(p for p in result.persons if p.names == ["Ержан"])
+    wife = next(p for p in result.persons if (p.description or "").startswith("wife"))
+    assert wife.description == f"wife of {son.ref}"
+    assert any(c.kind == "surveilled" and c.subject == wife.ref for c in result.claims)
+
+
+def test_bare_sentence_takes_the_length_given_after() -> None:
+    result = _extract("Меня зовут Ерлан. В 2019 году моего брата осудили. Срок — 10 лет.")
+    sentenced = [c for c in result.claims if c.kind == "sentenced"]
+    assert len(sentenced) == 1
+    assert sentenced[0].value == {"years": 10} and sentenced[0].date == "2019"
+
+
+def test_full_name_in_the_genitive_takes_the_surname_read_alone() -> None:
+    result = _extract(
+        "Правозащитники обратились в МИД по делу Эмилбека Токтосунова. "
+        "Его жена рассказала, что Токтосунов находится в лагере с 2018 года."
+    )
+    assert any(p.names[:1] == ["Эмилбек Токтосунов"] for p in result.persons)
+
+
+def test_not_knowing_whether_is_no_event() -> None:
+    result = _extract(
+        "Жительница Актобе Райхан Жумабекова рассказала о брате. "
+        "«Я не знаю, задержали его или нет», — говорит она."
+    )
+    assert [c for c in result.claims if c.kind == "detained"] == []
+
+
+def test_in_laws_and_a_term_of_unknown_length() -> None:
+    result = _extract(
+        "Меня зовут Айнур. Мою свекровь забрали в лагерь в 2018 году. "
+        "В 2019 году ей дали срок. С тех пор от неё нет никаких вестей."
+    )
+    relative = next(p for p in result.persons if p.description)
+    assert relative.description.startswith("mother-in-law of")
+    kinds = {c.kind for c in result.claims if c.subject == relative.ref}
+    assert {"detained", "sentenced", "disappeared"} <= kinds

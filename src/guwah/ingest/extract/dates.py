@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 MONTHS = {
     "jan": 1,
@@ -84,6 +85,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>[01]\d)(?:-(?P<d>[0-3]\d))?\b")),
+    (
+        "ym",  # "in 2017, in October"
+        re.compile(rf"\b(?P<y>{_YEAR}),?\s+in\s+(?P<m>{_MONTH})\b(?!\s+(?:of\s+)?\d)"),
+    ),
     ("my", re.compile(rf"\b(?P<m>{_MONTH})\s+(?:of\s+)?(?P<y>{_YEAR})\b")),
     (
         "season",
@@ -101,6 +106,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("ago", re.compile(rf"\b(?P<n>{_NUMBER}|a few|several)\s+years?\s+ago\b", re.I)),
     (
+        "before",  # "in March 2019, a year after he was sent to a camp": March 2018
+        re.compile(
+            rf"(?<=,\s)(?P<n>{_NUMBER})\s+(?P<unit>years?|months?)\s+after\s+"
+            r"(?=(?:he|she|they|I|we|his|her|their|[A-Z])\b)",
+            re.I,
+        ),
+    ),
+    (
         "later",
         re.compile(
             rf"\b(?P<n>{_NUMBER}|a few|several)\s+(?P<unit>years?|months?)\s+"
@@ -108,6 +121,22 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    (
+        "weeks",
+        re.compile(
+            rf"\b(?P<n>{_NUMBER}|a few|several)\s+(?P<unit>weeks?|days?)\s+"
+            r"(?:later|after(?:wards?)?)\b",
+            re.I,
+        ),
+    ),
+    (
+        "span",  # "the next 18 months" (from the last date)
+        re.compile(
+            rf"\bthe\s+(?:next|following)\s+(?:{_NUMBER}|few|several)\s+(?:weeks|months|years)\b",
+            re.I,
+        ),
+    ),
+    ("month", re.compile(r"\b(?:that|the\s+same)\s+month\b", re.I)),
     (
         "next",
         re.compile(
@@ -122,6 +151,23 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+
+
+# words without one of which a pattern cannot match (a quick test before it, for speed)
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "season": ("spring", "summer", "autumn", "fall", "winter"),
+    "approx": ("around", "about", "circa", "approx", "roughly", "c."),
+    "ago": ("ago",),
+    "later": ("later", "after"),
+    "before": ("after",),
+    "weeks": ("week", "day"),
+    "ym": (" in ",),
+    "span": ("next", "following"),
+    "month": ("month",),
+    "next": ("following", "next", "later", "after"),
+    "same": ("same", "that year"),
+    "doc": ("year",),
+}
 
 
 @dataclass(frozen=True)
@@ -151,11 +197,16 @@ class DateReader:
     def __init__(self, document_date: str | None) -> None:
         self.document_year = _year_of(document_date)
         self.last: str | None = None  # the last date read, for "two years later"
+        self.last_month: str | None = None  # the last one with a month, for "that month"
 
     def read(self, text: str, start: int, end: int) -> list[DateMention]:
         """The dates in ``text[start:end]`` in order (overlaps resolved longest-first)."""
         matches: list[tuple[str, re.Match[str]]] = []
+        lower = text[start:end].lower()
         for kind, pattern in _PATTERNS:
+            needs = _NEEDS.get(kind)
+            if needs and not any(word in lower for word in needs):
+                continue
             for match in pattern.finditer(text, start, end):
                 a, b = match.span()
                 if not any(a < m.end() and m.start() < b for _, m in matches):
@@ -167,6 +218,8 @@ class DateReader:
                 continue
             found.append(DateMention(match.start(), match.end(), edtf, relative))
             self.last = edtf.split("/")[-1].rstrip("~")
+            if len(self.last) >= 7 and self.last[5:7].isdigit() and int(self.last[5:7]) <= 12:
+                self.last_month = self.last[:7]
         return found
 
     def _value(self, kind: str, match: re.Match[str]) -> tuple[str | None, bool]:
@@ -174,7 +227,7 @@ class DateReader:
         if kind == "range":
             first, second = group["y1"] or group["y3"], group["y2"] or group["y4"]
             return (f"{first}/{second}" if int(first) < int(second) else None), False
-        if kind in ("mdy", "dmy", "iso", "my"):
+        if kind in ("mdy", "dmy", "iso", "my", "ym"):
             month = group["m"]
             number = int(month) if month.isdigit() else MONTHS[month[:3].lower()]
             if not 1 <= number <= 12:
@@ -205,6 +258,18 @@ class DateReader:
         last_year = _year_of(self.last)
         if last_year is None:
             return None, True
+        if kind == "span":
+            return self.last, True
+        if kind == "month":
+            return (self.last_month or str(last_year)), True
+        if kind == "before":
+            count = _count(group["n"]) or 1
+            if group["unit"].lower().startswith("month"):
+                return str(last_year), True
+            month = (self.last or "")[4:7] if len(self.last or "") >= 7 else ""
+            return f"{last_year - count}{month}", True
+        if kind == "weeks":
+            return _later(self.last or "", kind, group), True
         if kind == "same":
             return str(last_year), True
         if kind == "next":
@@ -215,3 +280,20 @@ class DateReader:
         if group["unit"].lower().startswith("month"):
             return (str(last_year) if count < 12 else f"{last_year + count // 12}~"), True
         return str(last_year + count), True
+
+
+def _later(last: str, kind: str, group: dict[str, str]) -> str:
+    """ "that month" or "two weeks later" counted from the last date read (a month
+    that could be either of two is given as both: 2018-02/2018-03)."""
+    if kind == "month" or len(last) < 7:
+        return last[:7] if kind == "month" else last[:4]
+    count = _count(group["n"]) or 2
+    days = count * (7 if group["unit"].lower().startswith("week") else 1)
+    year, month = int(last[:4]), int(last[5:7])
+    if len(last) >= 10:
+        moved = date(year, month, int(last[8:10])) + timedelta(days=days)
+        return f"{moved.year}-{moved.month:02d}"
+    if days > 31:
+        return f"{year}"
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    return f"{last[:7]}/{following[0]}-{following[1]:02d}"

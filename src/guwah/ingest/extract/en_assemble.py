@@ -129,13 +129,16 @@ def _merge(claims: list[ClaimProposal]) -> list[ClaimProposal]:
             and not _rank(claim)[0]
             and (claim.subject, claim.kind) in valued
         ):
+            fuller = [
+                c
+                for c in claims
+                if (c.subject, c.kind) == (claim.subject, claim.kind) and _rank(c)[0]
+            ]
+            if len(fuller) == 1:  # "had been sentenced in 2018" dates "given 15 years"
+                _fill(fuller[0], claim)
             continue
         twin = next(
-            (
-                k
-                for k in kept
-                if _key(k) == _key(claim) and (k.date == claim.date or not k.date or not claim.date)
-            ),
+            (k for k in kept if _key(k) == _key(claim) and _same_date(k.date, claim.date)),
             None,
         )
         if twin is None:
@@ -143,4 +146,22 @@ def _merge(claims: list[ClaimProposal]) -> list[ClaimProposal]:
             continue
         if _rank(claim)[:2] > _rank(twin)[:2]:
             kept[kept.index(twin)] = claim
+            _fill(claim, twin)
+        else:
+            _fill(twin, claim)
     return kept
+
+
+def _same_date(a: str | None, b: str | None) -> bool:
+    """Unknown, equal, or one the more precise form of the other (2017, 2017-22)."""
+    return not a or not b or a == b or a.startswith(b + "-") or b.startswith(a + "-")
+
+
+def _fill(claim: ClaimProposal, other: ClaimProposal) -> None:
+    """What ``claim`` lacks (date, place, reason) taken from another reading of it; a
+    more precise form of its date too."""
+    if not claim.date or (other.date and other.date.startswith(claim.date + "-")):
+        claim.date = other.date
+    if claim.place is None and claim.place_text is None:
+        claim.place, claim.place_text = other.place, other.place_text
+    claim.reason = claim.reason or other.reason

@@ -229,6 +229,7 @@ PROFESSIONS = sorted(
         "camp guard",
         "camp instructor",
         "instructor",
+        "dean",
     ),
     key=len,
     reverse=True,

@@ -65,6 +65,13 @@ HAS_RELATIVE = re.compile(
 _CHAINED = re.compile(
     rf"['’]s\s+(?P<mods>(?:{MODIFIERS}[\s,]+){{0,3}})(?P<noun>{RELATIVE_NOUNS})\b"
 )
+_AND_RELATIVE = re.compile(
+    rf"\s+and\s+(?P<mods>(?:{MODIFIERS}[\s,]+){{0,3}})(?P<noun>{RELATIVE_NOUNS})\b(?!['’])"
+)
+_RELATIVE_APPOSITION = re.compile(
+    rf",\s+(?:[A-Z][\w\-]+|[Hh]er|[Hh]is|[Mm]y|[Oo]ur|[Tt]heir)(?:['’]s)?\s+(?:{MODIFIERS}\s+)?"
+    rf"(?:{RELATIVE_NOUNS}),"
+)
 _APPOSITION_NAME = re.compile(r"(?:,?\s+|\s+(?:is|was)\s+)(?=[A-Z])")
 
 
@@ -208,9 +215,18 @@ def _resolve_one(
         name = item[2]
         single = " " not in name
         ref = people.find_named(name)
+        surname = (  # "Ms Ekber": a surname, of that gender
+            people.find_surname(name, title_gender(text, begin))
+            if single and title_before(text, begin)
+            else None
+        )
         if ref is None and single and not (title_before(text, begin) or age_after(text, finish)):
             return None
-        ref = people.named(name, begin, finish)
+        if surname is not None and surname != ref:
+            ref = surname
+            people.mentioned(ref, begin, finish)
+        else:
+            ref = people.named(name, begin, finish)
         if ref is None:
             return None
         person = people.persons[ref]
@@ -247,7 +263,9 @@ def _resolve_one(
                 and bool(_SPEAKS.match(text[finish : finish + 30]))
                 and bool(re.search(r"[,”\"]\s*$", text[max(0, begin - 4) : begin]))
             )
-            found = people.pronoun(word, speaking=speaking)
+            quote = quote_at(quotes, begin)  # in X's words, "he" is not X
+            exclude = speaker(people, quote) if quote is not None and not speaking else None
+            found = people.pronoun(word, exclude=exclude, speaking=speaking)
             refs = [found] if found else []
         if not refs:
             return None
@@ -260,6 +278,8 @@ def _resolve_one(
         return Mention(
             begin, finish, "pronoun", refs, item.group(), True, word=word, possessive=possessive
         )
+    if kind == "relative" and _RELATIVE_APPOSITION.match(text, finish):
+        return None  # "my daughter-in-law, Nurzhan's wife,": the second says whose
     anchor, via_pronoun = _possessor(people, item, previous, quotes)
     if anchor is None:
         return None
@@ -269,7 +289,9 @@ def _resolve_one(
             begin, finish, "family", [anchor], item.group(), via_pronoun, word=item["noun"]
         )
     noun = item["noun"].lower()
-    refs = people.relatives(anchor, noun, count_of(item["mods"].lower()), begin, finish)
+    refs = people.relatives(
+        anchor, noun, count_of(item["mods"].lower()), begin, finish, _rank(item["mods"])
+    )
     chained = _CHAINED.match(text, finish)
     while chained and len(refs) == 1:  # "my wife's brother"
         finish = chained.end()
@@ -278,6 +300,13 @@ def _resolve_one(
         )
         chained = _CHAINED.match(text, finish)
     finish = _apposition(people, refs, finish)
+    joined = _AND_RELATIVE.match(text, finish)
+    if joined:  # "his wife and three children": his children too
+        more = people.relatives(
+            anchor, joined["noun"].lower(), count_of(joined["mods"].lower()), begin, joined.end()
+        )
+        refs = [*refs, *(r for r in more if r not in refs)]
+        finish = joined.end()
     owner = text[finish : finish + 2] in ("'s", "’s")
     return Mention(
         begin,
@@ -289,6 +318,16 @@ def _resolve_one(
         word=noun,
         possessive=owner,
     )
+
+
+def _rank(mods: str) -> str:
+    """ "younger"/"elder" (and the like) among a relative's modifiers, else ""."""
+    for word in mods.lower().replace(",", " ").split():
+        if word in ("younger", "youngest", "little"):
+            return "younger"
+        if word in ("elder", "older", "eldest", "oldest", "big"):
+            return "elder"
+    return ""
 
 
 def _possessor(

@@ -25,6 +25,8 @@ _MALE_TITLE = re.compile(r"\bMr\.?\s*$")
 
 
 _FIRST_PERSON = frozenset(["i", "me", "my", "we", "us", "our"])
+# titles that are also family names after a given name ("Gulnisa Imam")
+_SURNAME_TOO = frozenset(["Imam", "Haji", "Mullah"])
 _PLURAL_PRONOUNS = frozenset(["they", "them"])
 
 _FEMALE_GIVEN = frozenset(
@@ -197,7 +199,7 @@ def name_runs(text: str, start: int, end: int) -> list[tuple[int, int, str, bool
         current: list[tuple[int, int, str]] = []
         pieces: list[list[tuple[int, int, str]]] = []
         for item in words:
-            if item[2] in NOT_NAMES:
+            if item[2] in NOT_NAMES and not (current and item[2] in _SURNAME_TOO):
                 if current:
                     pieces.append(current)
                 current = []

@@ -44,11 +44,11 @@ VICTIM_KINDS = frozenset(
     ]
 )
 NEGATION = re.compile(
-    r"\b(?:not|never|no\s+longer|would|could|might|may|will|shall|should|if|unless|whether|"
+    r"\b(?:not|never|no\s+longer|would|could|might|(?<!in\s)may(?!\s+(?:\d|of\s+\d))|will|shall|should|if|unless|whether|"
     r"risk(?:ed|s|ing)?|fear(?:ed|s)?|afraid|avoid(?:ed|ing)?|threaten(?:ed|s|ing)?\s+to|warn(?:ed|"
     r"s|ing)?|"
     r"nearly|almost|escaped|tried|trying|attempt(?:ed|ing)?|barred|banned|prevented|unable|"
-    r"refused|denied|deny|denies|wanted|want|wants|plan(?:ned|s)?|hope[sd]?|before\s+being|"
+    r"refused|denied|deny|denies|wanted|want|wants|plan(?:ned|s)?|hope[sd]?|"
     r"instead\s+of|rather\s+than|to\s+be)\b|n['’]t\b",
     re.I,
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from guwah.ingest.extract.en_rule_base import (
     AGENT_RE,
     AUX,
+    COORD,
     DEATH,
     FACILITY_NOUN,
     LEN,
@@ -62,6 +63,25 @@ CUSTODY_RULES: list[Rule] = [
         0.9,
         "sentence",
     ),
+    rule(
+        "sentenced.given",
+        "sentenced",
+        rf"\b(?:given|gave|give|gives|handed(?:\s+down)?|received|got)\s+"
+        rf"(?:(?:him|her|them|me|us)\s+)?(?:(?:a|an)\s+)?(?:(?:{LEN}|{MONTHS})\b(?!\s+(?:ago|to|later|after|in\s+which)\b)"
+        rf"(?:[\s\-]+(?:long\s+)?(?:prison\s+|jail\s+)?(?:sentence|term))?|{LIFE}\s+sentence"
+        r"|(?P<susp>suspended\s+)?(?P<death>death)\s+(?:sentence|penalty))",
+        "auto",
+        0.85,
+        "sentence",
+    ),
+    rule(
+        "sentenced.death",
+        "sentenced",
+        r"\b(?P<susp>suspended\s+)?(?P<death>death)\s+(?:sentence|penalty)\b",
+        "before",
+        0.85,
+        "sentence",
+    ),
     rule("sentenced.bare", "sentenced", r"\bsentenced\b", "auto", 0.7, "sentence"),
     rule(
         "sentenced.nominal",
@@ -96,7 +116,7 @@ CUSTODY_RULES: list[Rule] = [
     rule(
         "detained.sent",
         "detained",
-        rf"\b{AUX}\s+(?:taken|sent|put|placed|held|kept|locked|thrown)\s+(?:away\s+|back\s+)?"
+        rf"(?:\b{AUX}\s+|{COORD})(?:taken|sent|put|placed|held|kept|locked|thrown)\s+(?:away\s+|back\s+)?"
         r"(?:to|in|into|at|inside)\s+(?:(?:a|an|the|one\s+of\s+the|what|so-called)\s+)?"
         rf"(?:[\w'’\-\"“”.]+\s+){{0,6}}?{FACILITY_NOUN}\b",
         "before",
@@ -115,10 +135,10 @@ CUSTODY_RULES: list[Rule] = [
     rule(
         "detained.state",
         "detained",
-        r"\b(?:is|was|are|were|been|remains?|remained|spent\s+(?:[\w\-]+\s+){0,3}?)\s+"
-        r"(?:still\s+|now\s+|currently\s+|believed\s+to\s+be\s+|being\s+)?(?:held\s+)?(?:in|"
-        r"inside)\s+"
-        r"(?:a|an|the)\s+(?:[\w'’\-]+\s+){0,3}?(?:camps?|detention\s+cent(?:re|er)|prison|"
+        r"\b(?:(?:is|was|are|were|been|remains?|remained)\s+|spent\s+(?:[\w\-]+\s+){0,5}?)"
+        r"(?:still\s+|now\s+|also\s+|currently\s+|believed\s+to\s+be\s+|being\s+)?(?:held\s+)?(?:in|"
+        r"inside)\s+(?:what\s+(?:\w+\s+){1,2}calls?\s+[\"“]?)?"
+        r"(?:(?:a|an|the)\s+(?:[\w'’\-]+\s+){0,3}?)?(?:camps?|detention\s+cent(?:re|er)|prison|"
         r"jail)\b",
         "before",
         0.8,
@@ -128,12 +148,22 @@ CUSTODY_RULES: list[Rule] = [
         "detained.active",
         "detained",
         rf"\b(?:{AGENT_RE})\s+(?:[\w\-]+\s+){{0,6}}?(?P<v>detained|arrested|took\s+away|interned|"
-        r"seized|picked\s+up|rounded\s+up|locked\s+up|abducted|(?:took|sent)(?=\s+\w+(?:\s+\w+)?"
-        rf"\s+(?:away|to\s+(?:a|an|the)\s+(?:[\w\-]+\s+){{0,3}}?{FACILITY_NOUN})))\b",
+        r"seized|picked\s+up|rounded\s+up|locked\s+up|abducted|(?:took|sent|take|takes|send|sends)(?=\s+\w+(?:\s+\w+)?"
+        rf"\s+(?:away|to\s+(?:(?:a|an|the)\s+(?:[\w\-]+\s+){{0,3}}?)?{FACILITY_NOUN})))\b",
         "after",
         0.85,
         "facility",
         near=40,
+    ),
+    rule(  # "was released from a camp in 2019": held there before (the date is the release's)
+        "detained.released_from",
+        "detained",
+        rf"\b(?:{AUX}\s+|{COORD})(?:released|freed|let\s+out)\s+from\s+(?:a|an|the)\s+"
+        rf"(?:[\w'’\-]+\s+){{0,3}}?{FACILITY_NOUN}\b",
+        "before",
+        0.7,
+        "facility",
+        dated=False,
     ),
     rule(
         "detained.who_active",
@@ -158,7 +188,9 @@ CUSTODY_RULES: list[Rule] = [
     rule(
         "released.passive",
         "released",
-        rf"\b{AUX}\s+(?:released|freed|let\s+go|let\s+out|allowed\s+to\s+(?:go\s+home|return\s+home))\b",
+        rf"(?:\b{AUX}\s+|{COORD})(?:released|freed|let\s+go|let\s+out|allowed\s+to\s+(?:go\s+home|"
+        r"return\s+home))\b(?!\s+(?:a|an|its|their|statements?|details|names|footage|videos?|"
+        r"information)\b|\s+the\s+(?!same|following|next|previous|year|month)\w)",
         "before",
         0.9,
     ),
@@ -185,6 +217,7 @@ CUSTODY_RULES: list[Rule] = [
         r"\b(?:after|since|following|upon)\s+(?:[\w'’]+\s+){1,4}?release\b(?!\s+of)",
         "inside",
         0.65,
+        negatable=False,  # "has not been allowed to leave since her release": released
     ),
     # --- died ----------------------------------------------------------------------------
     rule(
@@ -247,7 +280,7 @@ CUSTODY_RULES: list[Rule] = [
     rule(
         "transferred.passive",
         "transferred",
-        rf"\b{AUX}\s+(?:transferred|moved|relocated)\s+(?:from\s+[^,.;]{{1,60}}?\s+)?to\s+"
+        rf"(?:\b{AUX}\s+|{COORD})(?:transferred|moved|relocated)\s+(?:from\s+[^,.;]{{1,60}}?\s+)?to\s+"
         rf"(?:(?:a|an|the|another)\s+)?(?:[\w'’\-]+\s+){{0,5}}?(?:{FACILITY_NOUN}|factory|"
         rf"factories)\b",
         "before",

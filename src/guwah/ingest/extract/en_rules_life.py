@@ -4,12 +4,23 @@ threats, surveillance, separated families, birth control, profession, residence.
 from __future__ import annotations
 
 from guwah.ingest.extract.en_rule_base import (
+    AGENT_RE,
     APPOSITION_GAP,
     AUX,
     COUNTRY,
     PROFS,
     Rule,
     rule,
+)
+
+# what makes questioning or calls a reprisal: speaking out, or being done again and again
+_SPEAKING_OUT = (
+    r"\b(?:spoke|speak(?:s|ing)?|interviews?|reporters?|journalists?|media|campaign\w*|"
+    r"testif\w*|testimony|activism|protest\w*|about\s+(?:me|her|him))\b"
+)
+_AGAIN = (
+    r"\b(?:repeatedly|many\s+times|several\s+times|again\s+and\s+again|numerous\s+times|"
+    r"every\s+(?:day|week|month)|(?:three|four|five|\d+)\s+times)\b"
 )
 
 LIFE_RULES: list[Rule] = [
@@ -39,6 +50,15 @@ LIFE_RULES: list[Rule] = [
         rf"(?P<dest>{COUNTRY})\b",
         "before",
         0.9,
+        "destination",
+        family=True,
+    ),
+    rule(  # "now I live in Kazakhstan... I came here in 2016": the country named before
+        "fled.to",
+        "fled",
+        r"\b(?:fled|escaped|emigrated|moved|relocated|came|arrived)\s+(?P<here>here)\b",
+        "before",
+        0.8,
         "destination",
         family=True,
     ),
@@ -85,11 +105,32 @@ LIFE_RULES: list[Rule] = [
     rule(
         "threatened.questioned",
         "threatened",
-        rf"\b{AUX}\s+(?:questioned|interrogated|summoned|called\s+in)\b(?=[^.;]{{0,80}}?\b(?:spoke|"
-        r"speak|speaking|interview|reporters|journalists|media|campaign|testif))",
+        rf"\b{AUX}\s+(?:questioned|interrogated|summoned|called\s+in)\b",
         "before",
         0.65,
         family=True,
+        requires=_SPEAKING_OUT + "|" + _AGAIN,
+    ),
+    rule(  # "police questioned her about me", "they question her about me"
+        "threatened.questioned",
+        "threatened",
+        rf"\b(?:{AGENT_RE})\s+(?:[\w\-]+\s+){{0,4}}?(?P<v>questioned|question|questions|"
+        r"interrogated|interrogate|interrogates|summoned|summon|summons)\b",
+        "after",
+        0.65,
+        family=True,
+        near=30,
+        requires=_SPEAKING_OUT + "|" + _AGAIN,
+    ),
+    rule(  # "police in Ili had called him several times"
+        "threatened.questioned",
+        "threatened",
+        rf"\b(?:{AGENT_RE})\s+(?:[\w\-]+\s+){{0,4}}?(?P<v>called|call|calls|phoned|phone|phones)\b",
+        "after",
+        0.6,
+        family=True,
+        near=30,
+        requires=_AGAIN,
     ),
     rule(
         "threatened.active",
@@ -109,7 +150,8 @@ LIFE_RULES: list[Rule] = [
         r"\b(?:told|informed|warned)\b(?=[^.;]{0,90}?\b(?P<modal>would|could|will|might)\s+(?:(?:be|face|"
         r"suffer|also\s+be)\s+(?:\w+\s+)?(?:detained|arrested|sent|punished|taken|jailed|harmed|"
         r"consequences|trouble|longer|extended)|lose\s+(?:his|her|their)\s+(?:job|jobs|house|"
-        r"home|pension)))",
+        r"home|pension))|[^.;]{0,90}?\b(?P<modal2>will|would)\s+(?:also\s+)?(?:send|arrest|detain|"
+        r"take|jail|punish)\s+(?:her|him|them|you|me|us)\b)",
         "after",
         0.8,
         family=True,
@@ -207,7 +249,7 @@ LIFE_RULES: list[Rule] = [
     rule(
         "profession.worked_as",
         "profession",
-        r"\b(?:worked|works|working|work|served|employed)\s+as\s+(?:a|an|the)\s+"
+        r"\b(?:worked|works|working|work|served|employed)\s+as\s+(?:(?:a|an|the)\s+)?"
         r"(?:(?:former|senior|local|village|county|primary|secondary|school|hospital|state)\s+)*"
         rf"(?P<prof>{PROFS})\b",
         "before",
@@ -233,13 +275,13 @@ LIFE_RULES: list[Rule] = [
         "before",
         0.8,
         "profession",
-        near=2,
+        near=6,
         gap=APPOSITION_GAP,
     ),
     rule(
         "profession.is_a",
         "profession",
-        r"\b(?:is|was)\s+(?:a|an)\s+(?:(?:former|retired|well-known|prominent|renowned|Uyghur|"
+        r"\b(?:is|was)\s+(?:(?:a|an)\s+)?(?:(?:former|retired|well-known|prominent|renowned|Uyghur|"
         rf"Kazakh|ethnic\s+\w+|local)\s+)*(?P<prof>{PROFS})\b",
         "before",
         0.75,
@@ -267,5 +309,6 @@ LIFE_RULES: list[Rule] = [
         0.75,
         "residence",
         near=90,
+        skip=r"\bof\s+(?:a|an)\s",
     ),
 ]

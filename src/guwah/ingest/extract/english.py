@@ -20,6 +20,7 @@ from guwah.ingest.extract.en_assemble import assemble, best_of_sentence
 from guwah.ingest.extract.en_attributes import read_attributes, read_witnesses
 from guwah.ingest.extract.en_lexicon import COUNTRIES, DEMONYMS, PROFESSIONS
 from guwah.ingest.extract.en_mentions import find_quotes, resolve
+from guwah.ingest.extract.en_names import name_gender
 from guwah.ingest.extract.en_rules import (
     HEDGE,
     NEGATION,
@@ -59,6 +60,22 @@ _BLOCKER = re.compile(
     r"dozens|Uyghurs|Kazakhs|Muslims|villagers|residents|families|someone|anyone|everyone|"
     r"nobody|students|officials|neighbours)\s+(?:who|that|were|had|have|are|was)\b"
 )
+_FRONTED = re.compile(r"(?:[A-Z][\w'’\- ]{0,40},\s+)?")
+_APPOSITIVE = re.compile(r",\s+(?:a|an|the|\d{1,3}\b|who\b|now\b|then\b|aged\b)")
+_EVENT = re.compile(
+    r"\b(?:detained|arrested|sentenced|jailed|imprisoned|taken|sent|held|disappeared|died|"
+    r"convicted|interned|seized)\b"
+)
+_REASON_CUE = re.compile(
+    r"\b(?:(?:they|police|officials|authorities|officers|the\s+(?:police|officials|court|"
+    r"authorities|village\s+head))\s+(?:said|say|says|told\s+\w+|claimed|claim)|[Rr]eason\s+"
+    r"(?:is|was)|because|the\s+charges?\s+(?:is|was|were)|(?:his|her|my|their)\s+crime\s+"
+    r"(?:is|was)|accused\s+of|charged\s+with)\b",
+    re.I,
+)
+_CLAUSE_BREAK = re.compile(r"[,;]|\bthen\b")
+_ATTRIBUTE_KINDS = frozenset(["profession", "resident_of"])
+_JOINED = re.compile(r"\b(?:and|before\s+being|after\s+being|then|later)\b", re.I)
 _CONDITION = re.compile(r"\b(?:if|whether|unless)\s+$", re.I)
 _PROFESSION_SET = frozenset(PROFESSIONS)
 _DEMONYM = re.compile(
@@ -95,6 +112,8 @@ def extract_english(document: Document) -> Extraction:
     state = _State(people, ocr=document.ocr)
     reader = DateReader(document.date)
     quotes = find_quotes(text, start)
+    previous: list[str] = []  # unnamed relatives spoken of in the sentence before
+    starts: list[int] = []  # where the sentences read so far begin
     for s, e in split_sentences(text, start):
         if _is_heading(text, s, e):
             continue
@@ -113,14 +132,97 @@ def extract_english(document: Document) -> Extraction:
             find_places(text, s, e),
             [m.span() for m in _PARENTHETICAL.finditer(text, s, e)],
         )
+        _delayed_name(state, s, e, mentions, previous)
+        previous = [
+            r
+            for m in mentions
+            if m.kind == "relative"
+            for r in m.refs
+            if r in people.persons
+            and not people.persons[r].proposal.names
+            and not people.persons[r].group_key
+        ]
         for mention in mentions:
             if mention.kind == "relative":
                 for ref in mention.refs:
                     state.relation_evidence.setdefault(ref, (s, e, mention.via_pronoun))
         read_witnesses(people, s, e, mentions)
+        before = len(state.claims)
         _claims(state, sentence)
+        _stated_reason(state, sentence, before, starts[-3:])
+        starts.append(s)
         read_attributes(people, s, e, mentions, sentence.places)
     return assemble(document, people, state.claims, state.relation_evidence)
+
+
+def _delayed_name(
+    state: _State, start: int, end: int, mentions: list[Mention], previous: list[str]
+) -> None:
+    """A relative spoken of without a name in one sentence and named at the head of the
+    next, in apposition and as the subject of an event ("...heard her husband's voice...
+    Two weeks later, Nurlan Toleubekov, a 52-year-old livestock trader, was detained") is
+    one person: the named one takes the relative's place and claims."""
+    people, text = state.people, state.people.text
+    names = [m for m in mentions if m.kind == "name"]
+    if not previous or not names or names[0] is not mentions[0] or len(names[0].refs) != 1:
+        return
+    first = names[0]
+    ref = first.refs[0]
+    person = people.persons[ref]
+    if (
+        person.anchor is not None
+        or len(first.text.split()) < 2
+        or (person.proposal.evidence and person.proposal.evidence[0].start < start)
+        or not _FRONTED.fullmatch(text[start : first.start])
+        or not _APPOSITIVE.match(text, first.end)
+        or not _EVENT.search(text, first.end, end)
+    ):
+        return
+    gender = person.gender or name_gender(first.text)
+    fits = [
+        r
+        for r in previous
+        if r in people.persons
+        and people.persons[r].anchor != ref
+        and r != people.narrator
+        and (not gender or people.persons[r].gender in ("", gender))
+    ]
+    if len(fits) != 1:
+        return
+    people.absorb(fits[0], ref)
+    for claim in state.claims:
+        if claim.subject == fits[0]:
+            claim.subject = ref
+    if fits[0] in state.relation_evidence:
+        state.relation_evidence.setdefault(ref, state.relation_evidence.pop(fits[0]))
+
+
+def _stated_reason(state: _State, sentence: _Sentence, first: int, recent: list[int]) -> None:
+    """A reason given in a sentence of its own, often quoted ("They said he had installed
+    WhatsApp on his phone", "Reason is he travelled to Kazakhstan"), goes to the latest
+    detention or sentence of the person it speaks of, read in the last few sentences."""
+    text = state.people.text
+    cue = _REASON_CUE.search(text, sentence.start, sentence.end)
+    if cue is None or not recent:
+        return
+    if any(c.reason for c in state.claims[first:]):
+        return
+    reasons = find_reasons(text, cue.start(), sentence.end)
+    if not reasons:
+        return
+    about = [
+        m
+        for m in sentence.mentions
+        if m.start >= cue.start() and m.kind != "family" and len(m.refs) == 1
+    ]
+    subject = about[0].refs[0] if about else state.people.topic
+    for claim in reversed(state.claims):
+        if claim.evidence.start < recent[0]:
+            break
+        if claim.subject == subject and claim.kind in ("detained", "sentenced"):
+            if claim.reason is None:
+                claim.reason = reasons[0].reason
+            return
 
 
 def _is_testimony(document: Document, text: str, start: int) -> bool:
@@ -163,12 +265,20 @@ def _narrator_name(people: People, start: int, end: int) -> None:
 def _claims(state: _State, sentence: _Sentence) -> None:
     text = state.people.text
     triggers: list[tuple[Rule, re.Match[str]]] = []
+    lower = text[sentence.start : sentence.end].lower()
     for rule in RULES:
+        if rule.needs and not any(word in lower for word in rule.needs):
+            continue
+        if rule.requires is not None and not rule.requires.search(
+            text, sentence.start, sentence.end
+        ):
+            continue
         for match in rule.pattern.finditer(text, sentence.start, sentence.end):
             triggers.append((rule, match))
     triggers.sort(key=lambda t: t[1].start())
     hedge = HEDGE.search(text, sentence.start, sentence.end)
     found: list[tuple[ClaimProposal, tuple[int, int]]] = []
+    carry: tuple[Mention, int] | None = None  # the last subject, and where its trigger ended
     for index, (rule, match) in enumerate(triggers):
         later = [
             m.start()
@@ -178,12 +288,16 @@ def _claims(state: _State, sentence: _Sentence) -> None:
         forward = min(later, default=sentence.end)
         earlier = [m.end() for r, m in triggers[:index] if m.end() <= match.start()]
         backward = max(earlier, default=sentence.start)
-        first = not any(
-            r.kind != rule.kind and m.start() < match.start() for r, m in triggers[:index]
+        first = not any(  # a person's profession or home is no event before it
+            r.kind != rule.kind and r.kind not in _ATTRIBUTE_KINDS and m.start() < match.start()
+            for r, m in triggers[:index]
         )
         subject = _subject(state.people, rule, match, sentence)
+        if subject is None and carry is not None and rule.subject in ("before", "auto"):
+            subject = _carried(text, carry, match, sentence)
         if subject is None:
             continue
+        carry = (subject[0], match.end())
         mention, mode = subject
         if mention.kind == "family" and not rule.family:
             continue
@@ -204,7 +318,21 @@ def _claims(state: _State, sentence: _Sentence) -> None:
         if state.ocr:
             confidence -= 0.1
         span = (match.start(), forward)
-        date = _date(sentence.dates, span, sentence.start if first else match.start())
+        date = (
+            _date(sentence.dates, span, sentence.start if first else match.start())
+            if rule.dated
+            else None
+        )
+        if date is None and rule.dated and not first:  # "..., then in 2018 they gave him"
+            date = next(
+                (
+                    d.edtf
+                    for d in reversed(sentence.dates)
+                    if backward <= d.start < match.start()
+                    and _CLAUSE_BREAK.search(text, backward, d.start)
+                ),
+                None,
+            )
         place, place_text = _place(
             rule, sentence.places, match, forward, sentence.start if first else match.start()
         )
@@ -252,11 +380,12 @@ def _subject(
         word_end = match.start() + (first_word.end() if first_word else 0)
         follows = any(word_end < m.start <= word_end + 3 for m in mentions)
         mode = "after" if follows and not is_passive_before(text, match.start()) else "before"
-    if mode == "after" and "modal" in rule.pattern.groupindex and match.group("modal"):
+    modal = next((g for g in ("modal", "modal2") if match.groupdict().get(g)), None)
+    if mode == "after" and modal is not None:
         told = [
             m
             for m in mentions
-            if match.end() <= m.start and m.end <= match.start("modal") and not m.possessive
+            if match.end() <= m.start and m.end <= match.start(modal) and not m.possessive
         ]
         return (told[-1], mode) if told else None
     if mode == "after":
@@ -273,6 +402,8 @@ def _subject(
         candidates = [m for m in candidates if rule.gap.match(text[m.end : match.start()])]
     else:
         candidates = [m for m in candidates if not m.possessive]
+    if rule.skip is not None:  # "X, the daughter of a teacher from Ghulja": the teacher's
+        candidates = [m for m in candidates if not rule.skip.search(text, m.end, match.start())]
     blockers = [b.end() for b in _BLOCKER.finditer(text, sentence.start, match.start())]
     if blockers:  # "she saw people who had been detained": the people, not her
         candidates = [m for m in candidates if m.start >= blockers[-1]]
@@ -296,6 +427,24 @@ def _subject(
                 mention.via_pronoun,
             )
     return mention, mode
+
+
+def _carried(
+    text: str, carry: tuple[Mention, int], match: re.Match[str], sentence: _Sentence
+) -> tuple[Mention, str] | None:
+    """A later verb of one long sentence, too far from its subject but joined to the
+    verb before it ("was arrested ... and held at a detention centre in Khorgos for five
+    months before being sentenced to eight years"): the earlier verb's subject, when no
+    one else is named in between."""
+    mention, after = carry
+    if after > match.start() or not _JOINED.search(text, after, match.start()):
+        return None
+    between = [
+        m
+        for m in sentence.mentions
+        if after <= m.start < match.start() and not m.possessive and m.kind != "family"
+    ]
+    return (mention, "before") if not between else None
 
 
 def _inside_other(mention: Mention, trigger: int, parentheticals: list[tuple[int, int]]) -> bool:
@@ -330,6 +479,10 @@ def _value(rule: Rule, match: re.Match[str], text: str, forward: int) -> dict[st
     if rule.value == "facility":
         return _facility(text, match.start(), max(forward, match.end()))
     if rule.value == "destination":
+        if match.groupdict().get("here"):  # "came here": the country named last before
+            abroad = [p for p in find_places(text, max(0, match.start() - 400), match.start())]
+            countries = [p.country for p in abroad if p.country]
+            return {"destination": countries[-1]} if countries else None
         destination = match.groupdict().get("dest")
         if destination:
             return {"destination": COUNTRIES.get(destination.lower()) or destination}

@@ -89,11 +89,13 @@ class People:
         self.witnesses: list[str] = []  # speakers and narrators, the last to speak last
         self._first_witness: str | None = None
         self._relatives: dict[tuple[str, str], list[str]] = {}
+        self._count = 0  # refs made so far (a person absorbed into another leaves a gap)
 
     # --- persons -----------------------------------------------------------------------
 
     def _new(self, names: list[str], description: str | None = None) -> Person:
-        ref = f"p{len(self.persons) + 1}"
+        self._count += 1
+        ref = f"p{self._count}"
         person = Person(PersonProposal(ref=ref, names=names, description=description))
         for name in names:
             person.tokens.update(fold(w) for w in name.split())
@@ -125,6 +127,19 @@ class People:
             ):
                 best = ref
         return best
+
+    def find_surname(self, word: str, gender: str) -> str | None:
+        """The person whose last name is ``word`` (after a title: "Ms Ekber"), of that
+        gender when known; the most recent first."""
+        key = fold(word)
+        for ref in reversed(self.recent + [r for r in self.persons if r not in self.recent]):
+            person = self.persons[ref]
+            full = [n for n in person.proposal.names if " " in n]
+            if not full or fold(full[0].split()[-1]) != key:
+                continue
+            if not gender or person.gender in ("", gender):
+                return ref
+        return None
 
     def named(self, name: str, start: int, end: int, create: bool = True) -> str | None:
         ref = self.find_named(name)
@@ -167,10 +182,32 @@ class People:
         self.recent.append(ref)
 
     def relatives(
-        self, anchor: str, noun: str, count: int | None, start: int, end: int
+        self, anchor: str, noun: str, count: int | None, start: int, end: int, rank: str = ""
     ) -> list[str]:
-        """The unnamed relatives of ``anchor`` this noun speaks of (created when new)."""
+        """The unnamed relatives of ``anchor`` this noun speaks of (created when new);
+        ``rank`` tells one of several apart ("my younger son", "my elder son")."""
         relation, gender, plural = RELATIVES[noun]
+        if rank and not plural:
+            key = (anchor, f"{noun}/{rank}")
+            ranked_refs = self._relatives.get(key)
+            if ranked_refs is None:
+                other = self._relatives.get((anchor, noun))
+                ranked = [
+                    k for k in self._relatives if k[0] == anchor and k[1].startswith(noun + "/")
+                ]
+                if other and not ranked:
+                    ranked_refs = other  # "my son" ... "my elder son": the same one
+                elif other or ranked:  # another one than the one ranked before
+                    person = self._new([], description=f"{noun} of {anchor}")
+                    person.anchor, person.relation, person.noun = anchor, relation, noun
+                    person.gender = gender
+                    ranked_refs = [person.proposal.ref]
+            if ranked_refs is not None:
+                self._relatives[key] = ranked_refs
+                self._relatives[(anchor, noun)] = ranked_refs  # "my son" next: the last ranked
+                for ref in ranked_refs:
+                    self.mentioned(ref, start, end)
+                return list(ranked_refs)
         singular = {"children": "child", "parents": "parents"}.get(
             noun, noun[:-1] if plural else noun
         )
@@ -188,7 +225,10 @@ class People:
                 ][:1]
                 if group and gender:
                     self.persons[group[0]].gender = gender
-            refs = group[:1] if group else None
+            if group:  # "her elder brother...; her younger brother": another one
+                refs = [r for r in group if r not in self.sentence_refs][:1] or group[:1]
+            else:
+                refs = None
         if refs is None and not plural:
             inverse = self._inverse(anchor, relation, gender)
             if inverse is not None:
@@ -233,6 +273,8 @@ class People:
                 if noun == "parents":
                     self._relatives.setdefault((anchor, word), [person.proposal.ref])
             self._relatives[key] = refs
+            if rank and not plural:
+                self._relatives[(anchor, f"{noun}/{rank}")] = refs
         for ref in refs:
             self.mentioned(ref, start, end)
         return list(refs)
@@ -277,6 +319,42 @@ class People:
         person.proposal.description = None
         person.tokens.update(fold(w) for w in name.split())
         return ref
+
+    def absorb(self, relative: str, named: str) -> None:
+        """A relative spoken of in one sentence is named in the next ("her husband's
+        voice... Two weeks later, Nurlan Toleubekov, a 52-year-old trader, was detained"):
+        the named person takes the relative's place (its anchor, relation, mentions)."""
+        old, new = self.persons[relative], self.persons[named]
+        new.anchor, new.relation, new.noun = old.anchor, old.relation, old.noun
+        new.gender = new.gender or old.gender
+        new.proposal.evidence = (old.proposal.evidence + new.proposal.evidence)[:5]
+        for role in old.proposal.roles:
+            if role not in new.proposal.roles:
+                new.proposal.roles.append(role)
+        for key, value in old.proposal.attributes.items():
+            new.proposal.attributes.setdefault(key, value)
+        del self.persons[relative]
+
+        def swap(ref: str | None) -> str | None:
+            return named if ref == relative else ref
+
+        self._relatives = {
+            k: [named if r == relative else r for r in v] for k, v in self._relatives.items()
+        }
+        for person in self.persons.values():
+            person.anchor = swap(person.anchor)
+            if person.proposal.description:
+                person.proposal.description = re.sub(
+                    rf"\b{relative}\b", named, person.proposal.description
+                )
+        self.recent = [r for r in self.recent if r != relative]
+        self.sentence_refs = [r for r in self.sentence_refs if r != relative]
+        self.witnesses = [r for r in self.witnesses if r != relative]
+        self.topic, self.placeholder = swap(self.topic), swap(self.placeholder)
+        self._first_witness = swap(self._first_witness)
+        self.sentence_pronouns = {
+            g: named if r == relative else r for g, r in self.sentence_pronouns.items()
+        }
 
     def ensure_narrator(self) -> str:
         if self.narrator is None:

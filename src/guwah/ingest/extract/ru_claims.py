@@ -76,12 +76,24 @@ _SIMPLE: tuple[tuple[str, str, str, float, bool], ...] = (
         "disappeared",
         "ru.disappeared.no_contact",
         r"\bпропал[аи]?\b|\bисчез(?:ла|ли)?\b|нет (?:никакой |больше )?связи|"
+        r"нет (?:никаких |больше )?(?:вестей|известий)|"
         r"связь (?:с \w+ )?(?:прервалась|оборвалась|пропала)|связи (?:с \w+ )?(?:\w+ )?нет\b|"
         r"не (?:можем|могу|могут|может|смогли|смогла|смог) (?:с \w+ )?(?:связаться|дозвониться)|"
         r"ничего не (?:знаю|знаем|известно) о|ничего о \w+ не (?:знаю|знаем|известно)|"
         r"(?:судьба|местонахождение) \w*\s?(?:неизвестн|не известн)|"
-        r"не выход\w* на связь|потерял[аи]? (?:с \w+ )?связь",
+        r"не выход\w* на связь|потерял[аи]? (?:с \w+ )?связь|"
+        r"перестал[аи]? (?:\w+ )?(?:выходить на связь|отвечать|звонить|писать)|"
+        r"\bо (?:нём|нем|ней|них) (?:\w+ )?ничего не (?:известно|знаем|знаю|слышно)|"
+        r"\bне (?:разговарива|общал|созванива)\w* с (?:\w+ )?(?:с )?(?:\d{4}|тех пор|того)",
         0.75,
+        True,
+    ),
+    (
+        "transferred",
+        "ru.transferred.verb",
+        r"\bпереве(?:ли|л|ла|з(?:ли|ла)?|дён|ден|дена|дены) (?:\w+ ){0,2}в "
+        r"(?=(?:\w+ )?(?:тюрьм|колони|сизо|следственн|изолятор|лагер|другой лагер))",
+        0.8,
         True,
     ),
     (
@@ -114,7 +126,8 @@ _SIMPLE: tuple[tuple[str, str, str, float, bool], ...] = (
         r"под домашний арест|"
         r"следят за|установил[иа]? (?:\w+ ){0,2}камер\w*|"
         r"(?:поселил\w*|живут|жил[иа]?) (?:\w+ ){0,3}(?:чиновник|кадр)\w*|"
-        r"отмечаться в полици\w*|(?:ежедневно|каждый день|каждую неделю) (?:\w+ ){0,3}провер\w*",
+        r"отмечаться в полици\w*|"
+        r"(?:ежедневно|каждый день|каждую неделю|постоянно) (?:\w+ ){0,5}провер\w*",
         0.7,
         False,
     ),
@@ -137,18 +150,34 @@ _TAKEN = re.compile(
     r"был[аи]? |оказал(?:ся|ась|ись)|попал[аи]?|сид(?:ит|ел|ела|ели|ят)|пров[её]л[аи]?|"
     r"держат|держали|отбыва\w*)"
 )
+_FRONTED_FACILITY = re.compile(
+    r"\bв (?:\w+ )?(?:лагерь|тюрьму|сизо|колонию|«школу»|следственный изолятор)"
+    r"(?:\s+\S+){0,3}\s*$"
+)
 _TAKEN_AWAY = re.compile(r"забрали|увезли|увели|посадили")  # "they took": the police
 _NOT_PEOPLE = re.compile(r"паспорт|телефон|документ|вещ|деньг|книг|коран|удостоверени")
 _SENTENCE_VERB = re.compile(
     r"приговор\w*|осужд[её]н\w*|осудил\w*|\bдали\b|\bдал\b|получил[аи]?|присудил\w*|"
     r"назначил\w*|\bсрок\w*|лишени\w* свободы|посадил\w* (?:\w+ ){0,2}на\b"
 )
+_BARE_SENTENCE = re.compile(
+    r"\b(?:осудил[иа]?|осужд[её]н[аы]?|приговорил[иа]?|приговор[её]н[аы]?)\b|"
+    r"\b(?:дали|дал|получил[аи]?|присудил[иа]?) (?:\w+ )?срок\b"
+)
 _FLED_VERB = re.compile(
     r"\b(?:пере|у|вы)ехал[аи]?\b|переселил(?:ся|ась|ись)|перебрал(?:ся|ась|ись)|\bбежал[аи]?\b|"
     r"\bсбежал[аи]?\b|эмигрировал[аи]?|вернул(?:ся|ась|ись) (?:на родину )?в казахстан|"
-    r"покинул[аи]? (?:китай|кнр|синьцзян)|\bвыехать\b (?:\w+ ){0,3}удалось"
+    r"покинул[аи]? (?:китай|кнр|синьцзян)|\bвыехать\b (?:\w+ ){0,3}удалось|\bприехал[аи]?\b|"
+    r"(?:сумел[аи]?|смогл?[аи]?|удалось) (?:\w+ )?выехать"
 )
-_REASON_CUE = re.compile(r"\bза\b|из-за|обвин|потому что|так как|причин|якобы|поскольку")
+# "В Казахстан я переехал": the country before the verb, in the accusative.
+_DESTINATION_BEFORE = re.compile(
+    r"\bв (казахстан|кыргызстан|турцию|германию|сша|америку|канаду|австралию|норвегию|"
+    r"швецию|японию|францию|нидерланды|голландию|узбекистан)\s+(?:\w+\s+){0,2}$"
+)
+_REASON_CUE = re.compile(
+    r"\bза\b|из-за|обвин|потому что|так как|причин|якобы|поскольку|после того,? как|вмени"
+)
 _CHARGE = re.compile(r"по обвинени\w* в ((?:[\w«»\"-]+ ?){1,6}?)(?=[,.;:]|\s+и\s+приговор|$)")
 
 
@@ -167,6 +196,10 @@ def triggers(clause: str, offset: int) -> list[Trigger]:
             ):
                 continue
             value: dict[str, Any] = {}
+            if kind == "transferred":
+                facility = facility_type(clause[match.end() : match.end() + 40])
+                if facility:
+                    value["facility_type"] = facility
             if kind == "detained":
                 facility = facility_type(clause)
                 if facility:
@@ -187,6 +220,9 @@ def triggers(clause: str, offset: int) -> list[Trigger]:
     for match in _TAKEN.finditer(clause):
         rest = clause[match.end() : match.end() + 60]
         facility = facility_type(rest)
+        fronted = _FRONTED_FACILITY.search(clause[max(0, match.start() - 45) : match.start()])
+        if facility is None and fronted is not None:  # "В лагерь его отправили"
+            facility = facility_type(fronted.group())
         if _NOT_PEOPLE.search(clause[max(0, match.start() - 30) : match.end() + 30]):
             continue
         if facility is None:
@@ -219,6 +255,20 @@ def triggers(clause: str, offset: int) -> list[Trigger]:
                 True,
             )
         )
+    bare = _BARE_SENTENCE.search(clause)
+    if bare is not None and not TERM.search(clause):  # "брата осудили": length unknown
+        found.append(
+            Trigger(
+                "sentenced",
+                "ru.sentenced.bare",
+                offset + bare.start(),
+                offset + bare.end(),
+                {},
+                0.7,
+                True,
+                needs_person=True,
+            )
+        )
     for match in _SENTENCE_VERB.finditer(clause):
         term = TERM.search(clause, match.end(), match.end() + 60) or TERM.search(
             clause, max(0, match.start() - 40), match.start()
@@ -243,6 +293,9 @@ def triggers(clause: str, offset: int) -> list[Trigger]:
         break
     for match in _FLED_VERB.finditer(clause):
         destination = _destination(clause[match.start() : match.end() + 50])
+        before = _DESTINATION_BEFORE.search(clause[max(0, match.start() - 40) : match.start()])
+        if destination is None and before is not None:
+            destination = _destination(before.group(1))
         if destination is None and "покинул" not in match.group():
             continue
         value = {"destination": destination} if destination else {}
@@ -263,6 +316,22 @@ def triggers(clause: str, offset: int) -> list[Trigger]:
 # Phrases that run over a comma, looked for in the whole sentence.
 _SENTENCE_WIDE = (
     (
+        "disappeared",
+        "ru.disappeared.whereabouts",
+        re.compile(r"никто не знает,? где (?:он|она|они|сейчас|находится)"),
+    ),
+    (
+        "threatened",
+        "ru.threatened.told",
+        re.compile(
+            r"(?:говор(?:ят|ил[аи]?)|сказал[аи]?|предупредил[аи]?|пригрозил[аи]?),? что "
+            r"(?:если [^.!?]{0,60}?,\s*(?:то )?)?(?:[\w-]+ ){0,3}"
+            r"(?:посадят|арестуют|задержат|заберут|отправят в лагерь)"
+            r"|(?:звонил[аи]?|позвонил[аи]?) (?:\w+ ){0,2}(?:из (?:\w+ )?полиции|полицейск\w*)"
+            r"(?: [\w ]{0,20})? (?:и )?(?:сказал|предупредил|угрожа|пригрозил)\w*"
+        ),
+    ),
+    (
         "threatened",
         "ru.threatened.demand",
         re.compile(
@@ -275,11 +344,19 @@ _SENTENCE_WIDE = (
 
 def sentence_triggers(sentence: str, offset: int) -> list[Trigger]:
     """The claim phrases of a lower-cased sentence that cross clause boundaries."""
-    return [
-        Trigger(kind, rule, offset + m.start(), offset + m.end(), {}, 0.75, True)
-        for kind, rule, pattern in _SENTENCE_WIDE
-        for m in pattern.finditer(sentence)
-    ]
+    found = []
+    for kind, rule, pattern in _SENTENCE_WIDE:
+        for m in pattern.finditer(sentence):
+            # the one told is named around "сказали" (or is the speaker), not the one
+            # the threat names ("…, то жену посадят")
+            end = m.start() + len(m.group().split(" ", 1)[0]) if rule == _TOLD else m.end()
+            found.append(
+                Trigger(kind, rule, offset + m.start(), offset + end, {}, 0.75, rule != _TOLD)
+            )
+    return found
+
+
+_TOLD = "ru.threatened.told"
 
 
 def sentence_value(term: re.Match[str]) -> dict[str, Any]:

@@ -89,6 +89,33 @@ KIN: dict[str, Kin] = {
     **_forms("other_relative", "grandmother", "f", "бабушка:n бабушку:a бабушки:g бабушке:dp"),
     **_forms("other_relative", "grandfather", "m", "дедушка:n дедушку:a дедушки:g дедушке:dp"),
     **_forms("other_relative", "grandson", "m", "внук:n внука:ga внуку:d"),
+    **_forms(
+        "other_relative",
+        "father-in-law",
+        "m",
+        "свёкор:n свекор:n свёкра:ga свекра:ga свёкру:d свекру:d свёкром:i свекром:i "
+        "тесть:n тестя:ga тестю:d тестем:i",
+    ),
+    **_forms(
+        "other_relative",
+        "mother-in-law",
+        "f",
+        "свекровь:na свекрови:gdp свекровью:i тёща:n теща:n тёщу:a тещу:a тёщи:g тещи:g "
+        "тёще:dp теще:dp",
+    ),
+    **_forms(
+        "other_relative",
+        "daughter-in-law",
+        "f",
+        "невестка:n невестку:a невестки:g невестке:dp сноха:n сноху:a снохи:g",
+    ),
+    **_forms("other_relative", "son-in-law", "m", "зять:n зятя:ga зятю:d зятем:i"),
+    **_forms(
+        "cellmate",
+        "cellmate",
+        None,
+        "сокамерник:n сокамерника:ga сокамернику:d сокамерница:n сокамерницу:a сокамерницы:g",
+    ),
     **_forms("other_relative", "granddaughter", "f", "внучка:n внучку:a внучки:g"),
 }
 
@@ -358,6 +385,7 @@ REASONS: tuple[tuple[str, str], ...] = (
         "religious faith",
     ),
     (r"коран|аят", "reading the Quran"),
+    (r"проповед|никах", "preaching"),
     (r"ватсап|вотсап|whatsapp|вацап", "WhatsApp"),
     (r"никаб|хиджаб|платок|паранджу|паранджи|покрывал", "wearing a veil"),
     (r"хадж|паломничеств", "pilgrimage"),
@@ -368,11 +396,16 @@ REASONS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"(?:родственник|родн|связ|контакт)\w* (?:в|за|с) (?:казахстан|границ|рубеж)",
-        "contacts abroad",
+        "relatives abroad",
     ),
     (r"гражданств|паспорт|вид на жительство", "foreign passport or citizenship"),
-    (r"экстремизм", "religious extremism"),
+    (r"экстремиз|экстремист", "religious extremism"),
     (r"сепаратизм", "separatism"),
-    (r"терроризм", "terrorism"),
+    (r"терроризм|террористич", "terrorism"),
+    (
+        r"разжигани\w* (?:этническ|межнациональн|национальн|межэтническ)\w* "
+        r"(?:ненавист|розн|вражд)",
+        "inciting ethnic hatred",
+    ),
     (r"без (?:всякой )?причин|ни за что|без объяснени", "no reason given"),
 )

@@ -15,7 +15,14 @@ import re
 from typing import Any
 
 from guwah.ingest.extract.ru_lexicon import DISTANT, KIN, POSSESSIVE, PREPOSITION_CASE, PRONOUN
-from guwah.ingest.extract.ru_names import NameMention, find_names, name_key, nominative
+from guwah.ingest.extract.ru_names import (
+    NameMention,
+    context_gender,
+    find_names,
+    name_gender,
+    name_key,
+    nominative,
+)
 from guwah.ingest.extract.ru_people import APPOSITION, WORD, Mention, Registry, contains
 from guwah.ingest.proposals import Evidence, RelationProposal
 
@@ -47,6 +54,14 @@ class People(Registry):
                 and index + 1 < len(words)
                 and (words[index + 1].group().lower() in KIN)
             )
+            plural = lower in ("них", "ними") or (
+                lower == "ним" and before not in ("с", "со", "за", "над", "под", "перед")
+            )
+            if plural and index:  # "живёт у родственников, полиция приходит к ним"
+                ref = self._plural_antecedent()
+                if ref:
+                    out.append(Mention(word.start(), word.end(), ref, True, False, False))
+                continue
             if lower in PRONOUN and not possessive:
                 ref = self._pronoun(PRONOUN[lower])
                 if ref:
@@ -67,11 +82,58 @@ class People(Registry):
             return
         prefix = self.lower[max(start, name.start - 12) : name.start].split()
         before = prefix[-1] if prefix else ""
-        case = PREPOSITION_CASE.get(before)
+        quoting = prefix[-2:] == ["по", "словам"]  # "По словам Мурата,": not a subject
+        case = "g" if quoting else PREPOSITION_CASE.get(before)
+        hint = context_gender(before) if before and case is None else None
         evidence = Evidence(name.start, name.end, name.text)
-        ref = self.named(name.text, case, None, evidence, subject=name.start == start)
-        out.append(Mention(name.start, name.end, ref, case is not None, False, case is None))
-        self.recent.append((ref, case is None, self.sentence_number))
+        ref = self._named_relative(name, case, hint, evidence) or self.named(
+            name.text, case, hint, evidence, subject=name.start == start
+        )
+        # "Мурата", "Бекзата Нурбекова": the dictionary reads it in an oblique case
+        subject = case is None and nominative(name.text, None, hint) == name.text
+        out.append(Mention(name.start, name.end, ref, case is not None, False, subject))
+        self.recent.append((ref, subject, self.sentence_number))
+
+    def _plural_antecedent(self) -> str | None:
+        """ "к ним", "у них": the subject of this sentence or the one before (who lives
+        with the others), unless that is the narrator."""
+        for ref, is_subject, sentence in reversed(self.recent):
+            if sentence < self.sentence_number - 1:
+                break
+            if is_subject and not self.person(ref).narrator:
+                return ref
+        return None
+
+    def _named_relative(
+        self, name: NameMention, case: str | None, hint: str | None, evidence: Evidence
+    ) -> str | None:
+        """ "добивается освобождения своего отца. По её словам, 67-летнего Бекзата
+        Нурбекова задержали": a new name of the gender of the one unnamed relative
+        spoken of in this sentence or the one before is that relative's name."""
+        if self.known(name.text):
+            return None
+        gender = hint or name_gender(name.text)
+        if gender is None:
+            return None
+        recent = {ref for ref, _, n in self.recent if n >= self.sentence_number - 1}
+        candidates = [
+            p
+            for p in self.persons
+            if p.ref in recent
+            and not p.forms
+            and not p.plural
+            and p.relation is not None
+            and p.relation[1] not in ("relative", "relatives")
+            and p.gender == gender
+        ]
+        if len(candidates) != 1:
+            return None
+        person = candidates[0]
+        key = name_key(name.text)
+        person.forms.append((key, nominative(name.text, case, gender)))
+        person.keys.add(key)
+        person.mentions.append(evidence)
+        return person.ref
 
     def _kin_mention(
         self,
@@ -94,9 +156,9 @@ class People(Registry):
         following = next((n for n in names if 0 <= n.start - anchor <= 2), None)
         apposition = following is not None and (
             owner is not None
-            or self.first_person
             or of_kin is not None
-            or not self._possessor_name(following, names)
+            or (self.first_person and not self._other_known(following, label, anchor))
+            or (not self.first_person and not self._possessor_name(following, names))
         )
         possessor: str | None
         co_possessor: str | None = None
@@ -144,6 +206,7 @@ class People(Registry):
         else:
             possessor = (
                 self._coordinated(word.start())
+                or self._spouse_of_subject(kin)
                 or self.main_speaker  # a report tells of its protagonist's family
                 or self.last_of_gender(None, named=True)
                 or self.narrator()
@@ -195,13 +258,25 @@ class People(Registry):
             self.relations.append(
                 RelationProposal(ref, relation, co_possessor, evidence, 0.8, "ru.relation.kin_word")
             )
-        before = words[index - 1].group().lower() if index else ""
         generic = relation == "other_relative" and kin.plural
         governed = any(w in PREPOSITION_CASE for w in lookback[-2:])
         is_subject = "n" in kin.cases and not governed
-        return Mention(
-            word.start(), word.end(), ref, before in PREPOSITION_CASE, generic, is_subject
-        )
+        return Mention(word.start(), word.end(), ref, governed, generic, is_subject)
+
+    def _spouse_of_subject(self, kin: Any) -> str | None:
+        """ "Её мать, Гульшат, после ареста мужа осталась одна": a bare "муж"/"жена" in
+        a report is the spouse of the sentence's subject, when that is a relative of the
+        other sex."""
+        if kin.relation != "spouse" or kin.gender is None:
+            return None
+        other = "f" if kin.gender == "m" else "m"
+        for ref, is_subject, sentence in self.recent:
+            if sentence != self.sentence_number or not is_subject:
+                continue
+            person = self.person(ref)
+            if person.relation and person.gender == other and not person.narrator:
+                return ref
+        return None
 
     def _only_relative(
         self, label: str, owner: str | None, following: NameMention | None
@@ -212,6 +287,15 @@ class People(Registry):
             return None
         found = [p.ref for p in self.persons if p.relation and p.relation[1] == label]
         return found[0] if len(found) == 1 else None
+
+    def _other_known(self, name: NameMention, label: str, anchor: int) -> bool:
+        """ "Жена Ержана" after "сына Ержана": a name already known, right after the
+        kinship word, of someone who is not that relative: the possessor."""
+        if self.text[anchor : name.start] != " ":
+            return False
+        key = name_key(name.text)
+        person = next((p for p in self.persons if key in p.keys), None)
+        return person is not None and not (person.relation and person.relation[1] == label)
 
     def _possessor_name(self, name: NameMention, names: list[NameMention]) -> bool:
         """In a report, is the name after a kinship word its possessor ("мать Гульнар":

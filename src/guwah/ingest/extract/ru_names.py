@@ -58,6 +58,8 @@ def is_name_word(word: str) -> bool:
     if _ETHNONYM.match(lower) or is_place_word(word):
         return False
     known = [p for p in _morph().parse(word) if p.is_known]
+    if _is_geographic(word):
+        return False  # "Астане", "Талдыкоргане": a place the dictionary knows
     if _ADJECTIVE.search(lower) and not any("Surn" in str(p.tag) for p in known):
         return False  # "Алматинской": an adjective of a place
     if re.search("[әғқңөұүһі]", lower):
@@ -70,6 +72,17 @@ def is_name_word(word: str) -> bool:
     if parses[0].tag.POS != "NOUN":
         return False
     return any(t in str(p.tag) for p in parses for t in ("Name", "Surn", "Patr"))
+
+
+@functools.lru_cache(maxsize=16384)
+def _is_geographic(word: str) -> bool:
+    """Does the dictionary read this word first as a place ("Geox"), never as a name?"""
+    parses = _morph().parse(word)
+    best = max((p.score for p in parses), default=0.0)
+    top = [p for p in parses if p.score >= best - 1e-9]
+    geo = any("Geox" in p.tag for p in top)
+    named = any("Name" in p.tag or "Surn" in p.tag for p in top)
+    return geo and not named and not re.search("[әғқңөұүһі]", word.lower())
 
 
 @dataclass(frozen=True)
@@ -95,7 +108,16 @@ def find_names(text: str, start: int, end: int) -> list[NameMention]:
     for match in NAME_RUN.finditer(text, start, end):
         before = text[max(start, match.start() - 16) : match.start()].lower().split()
         after = re.findall(r"\w+", text[match.end() : match.end() + 14].lower())
-        if (before and _PLACE_NOUN.match(before[-1])) or (after and _PLACE_NOUN.match(after[0])):
+        after_place = bool(before and _PLACE_NOUN.match(before[-1]))
+        if (
+            after_place
+            and (
+                (len(before) > 1 and _ADJECTIVE.search(before[-2]))  # "Илийского округа Бауыржан"
+                or any(_PATRONYMIC.search(w.lower()) for w in match.group().split(" ")[1:])
+            )
+        ):
+            after_place = False  # the place is named already: the run is a person
+        if after_place or (after and _PLACE_NOUN.match(after[0])):
             continue
         offset = match.start()
         run: list[tuple[int, str]] = []
@@ -142,10 +164,98 @@ def _stem(word: str) -> str:
 
 
 def nominative(name: str, case: str | None, gender: str | None) -> str:
-    """The name in the nominative, when its case is known; else as written."""
-    if case in (None, "n"):
+    """The name in the nominative: when its case is known from the word before, by its
+    ending; else when the dictionary knows its first name only in an oblique case
+    ("Бекзата Нурбекова", "Марата": genitive or accusative), by the dictionary."""
+    if case == "n":
         return name
+    if case is None:
+        return _dictionary_nominative(name, gender)
     return " ".join(_word_nominative(word, case, gender) for word in name.split())
+
+
+@functools.lru_cache(maxsize=16384)
+def name_gender(name: str) -> str | None:
+    """ "f" or "m" when the dictionary is sure of every reading of the name's words
+    ("Тлеубаевым": a man; "Оспановой": a woman); else None."""
+    genders: set[str] = set()
+    for word in name.split():
+        suffix = re.search(r"(ұлы|улы|уулу|ович|евич|ич)$|(қызы|кызы|кизи|овна|евна|ична)$", word)
+        if suffix:  # "Сабитқызы": the patronymic tells
+            return "m" if suffix.group(1) else "f"
+        parses = [  # a first name the dictionary knows, a surname by its suffix; not
+            p  # "Сауле" read as the locative of Саул
+            for p in _morph().parse(word)
+            if (("Name" in p.tag and p.is_known) or "Surn" in p.tag or "Patr" in p.tag)
+            and "sing" in p.tag
+            and p.tag.case in ("nomn", "gent", "accs", "ablt")
+        ]
+        found = {p.tag.gender for p in parses} - {None}
+        if len(found) == 1:
+            genders |= found  # a word read two ways ("Нурбекова") decides nothing
+    if len(genders) != 1:
+        return None
+    return "f" if genders.pop() == "femn" else "m"
+
+
+@functools.lru_cache(maxsize=16384)
+def context_gender(word: str) -> str | None:
+    """The gender an adjective or participle before a name shows ("80-летнего": a man,
+    "больную": a woman), when it is not in the nominative; else None."""
+    word = word.rsplit("-", 1)[-1]
+    parses = [p for p in _morph().parse(word) if p.tag.POS in ("ADJF", "PRTF")]
+    if not parses or any(p.tag.case == "nomn" for p in parses):
+        return None
+    genders = {p.tag.gender for p in parses if p.tag.gender != "neut"}
+    if len(genders) != 1:
+        return None
+    return "f" if genders.pop() == "femn" else "m"
+
+
+_CASES = {"gent": "g", "accs": "a", "ablt": "i"}  # not "Сауле": dative of Саул?
+
+
+@functools.lru_cache(maxsize=16384)
+def _dictionary_nominative(name: str, gender: str | None = None) -> str:
+    words = name.split()
+    if not words or "-" in name:
+        return name
+    wanted = {"m": "masc", "f": "femn"}.get(gender or "")
+    first = [
+        p
+        for p in _morph().parse(words[0])
+        if p.is_known
+        and "Name" in p.tag
+        and "sing" in p.tag
+        and p.tag.case != "voct"
+        and p.tag.gender in (wanted or p.tag.gender,)
+    ]
+    if not first or any(p.tag.case == "nomn" for p in first):
+        return name
+    genders = {p.tag.gender for p in first}
+    cases = {p.tag.case for p in first}
+    if len(genders) != 1 or not cases <= set(_CASES):
+        return name
+    gender = genders.pop()
+    out = []
+    for word in words:
+        if _PATRONYMIC.search(word.lower()) and not re.search(r"(?:ович|евич|овн|евн|ичн)", word):
+            out.append(word)  # "Төлеуұлы": Kazakh patronymics do not decline
+            continue
+        parses = [
+            p
+            for p in _morph().parse(word)
+            if p.tag.gender == gender
+            and p.tag.case in cases
+            and any(t in p.tag for t in ("Name", "Surn", "Patr"))
+        ]
+        inflected = parses[0].inflect({"nomn"}) if parses else None
+        if inflected is None:
+            out.append(word)
+            continue
+        form = inflected.word.replace("ё", "е") if "ё" not in word else inflected.word
+        out.append(form[:1].upper() + form[1:])
+    return " ".join(out)
 
 
 def _word_nominative(word: str, case: str, gender: str | None) -> str:

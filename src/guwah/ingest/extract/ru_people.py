@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from guwah.ingest.extract.ru_names import find_names, name_key, nominative
+from guwah.ingest.extract.ru_names import find_names, name_gender, name_key, nominative
 from guwah.ingest.proposals import Evidence, PersonProposal, RelationProposal
 
 WORD = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+(?:-[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+)?")
@@ -28,6 +28,25 @@ _INTRO_FILLER = r"(?:(?:э+|м+|ну|вот|значит)(?:-э+)?[,.…\s]+)*"
 APPOSITION = re.compile(r",\s*(?:\d+-летн\w+\s+|[—–-]\s*)?")  # "Отец Айжан, 70-летний ..."
 _QUOTE = re.compile(r"«[^»]*»|\"[^\"\n]*\"|“[^”]*”")
 _FIRST_PERSON = re.compile(r"\b(?:я|меня|мне|мой|моя|мою|моего|моей|мои|моих|мы|нас|наш\w*)\b")
+
+
+# (the possessor's relation to someone, the relative named): that someone is meant.
+# "his nephew Мурат" ... "Мурат's uncle"; "her husband" ... "his wife".
+_INVERSE = {
+    *((child, parent) for child in ("son", "daughter", "child") for parent in ("father", "mother")),
+    *((young, old) for young in ("nephew", "niece") for old in ("uncle", "aunt")),
+    *(
+        (young, old)
+        for young in ("grandson", "granddaughter")
+        for old in ("grandfather", "grandmother")
+    ),
+    ("husband", "wife"),
+    ("wife", "husband"),
+}
+
+
+# (the possessor's relation to someone, the relative named): that someone's relative.
+_PARENTS = {("mother", "husband"): "father", ("father", "wife"): "mother"}
 
 
 @dataclass
@@ -119,12 +138,19 @@ class Registry:
         """The people a report quotes ("говорит Гульнар"), with how often."""
         counts: dict[str, int] = {}
         after_quote = rf"[—–»,]\s*{_SPEECH}\s+((?:[\w-]+ ){{0,2}}[\w-]+)"  # "— говорит Анар"
-        spans = [m.span(1) for m in re.finditer(after_quote, self.text)]
-        spans += [m.span(1) for m in re.finditer(r"[Пп]о словам ([\w-]+(?: [\w-]+)?)", self.text)]
-        spans += [m.span(1) for m in re.finditer(rf"([\w-]+(?: [\w-]+)?) {_SPEECH}", self.text)]
-        for start, end in spans:
+        spans: list[tuple[tuple[int, int], str | None]] = [
+            (m.span(1), None) for m in re.finditer(after_quote, self.text)
+        ]
+        spans += [  # "По словам Айгерим Бековой": the genitive
+            (m.span(1), "g") for m in re.finditer(r"[Пп]о словам ([\w-]+(?: [\w-]+)?)", self.text)
+        ]
+        spans += [
+            (m.span(1), None) for m in re.finditer(rf"([\w-]+(?: [\w-]+)?) {_SPEECH}", self.text)
+        ]
+        for (start, end), case in spans:
             for name in find_names(self.text, start, end):
-                ref = self.named(name.text, None, None, Evidence(name.start, name.end, name.text))
+                evidence = Evidence(name.start, name.end, name.text)
+                ref = self.named(name.text, case, None, evidence)
                 counts[ref] = counts.get(ref, 0) + 1
         return counts
 
@@ -141,35 +167,70 @@ class Registry:
         double when the forms of a name are weighed."""
         key = name_key(text)
         form = nominative(text, case, gender)
-        found = next(
-            (
-                p
-                for p in self.persons
-                if key in p.keys or any(contains(k, key) or contains(key, k) for k in p.keys)
-            ),
-            None,
-        )
+        found = next((p for p in self.persons if key in p.keys), None)
+        partial = found is None
+        if found is None:
+            found = self._partial_match(key, gender or name_gender(text))
         person = found or self.new_person()
         person.forms.extend([(key, form)] * (2 if subject and case is None else 1))
-        person.keys.add(key)
+        if not (partial and found is not None and len(key) == 1):
+            person.keys.add(key)  # "Тлеубаевым" must not join Айгерим to Зауреш Тлеубаева
         person.gender = person.gender or gender
         person.mentions.append(evidence)
         return person.ref
+
+    def known(self, text: str) -> bool:
+        """Is someone of this name (in any case, or part of it) known already?"""
+        key = name_key(text)
+        return any(
+            key in p.keys or any(contains(k, key) or contains(key, k) for k in p.keys)
+            for p in self.persons
+        )
+
+    def _partial_match(self, key: tuple[str, ...], gender: str | None) -> Person | None:
+        """The person a part of a name ("Касымова") or a fuller one points to: of the
+        same gender when known, else the one mentioned last."""
+        found = [
+            p for p in self.persons if any(contains(k, key) or contains(key, k) for k in p.keys)
+        ]
+        if len(found) > 1 and gender is not None:
+            found = [p for p in found if p.gender in (gender, None)] or found
+        if len(found) > 1:
+            order = {ref: i for i, (ref, _, _) in enumerate(self.recent)}
+            found.sort(key=lambda p: order.get(p.ref, -1), reverse=True)
+        return found[0] if found else None
 
     def relative(
         self, relation: str, label: str, gender: str | None, possessor: str, evidence: Evidence
     ) -> str:
         owner = self.person(possessor).relation
-        if relation in ("father", "mother") and owner and owner[0] == "child":
-            parent = self.person(owner[2])  # "his daughter Madina" ... "(her) father"
-            if parent.gender in (gender, None):
-                parent.mentions.append(evidence)
-                parent.gender = parent.gender or gender
-                return parent.ref
+        if owner and (owner[1], label) in _INVERSE:
+            other = self.person(owner[2])  # "his daughter Madina" ... "(her) father"
+            if other.gender in (gender, None):
+                other.mentions.append(evidence)
+                other.gender = other.gender or gender
+                return other.ref
         for person in self.persons:
             if person.relation and person.relation[1] == label and person.relation[2] == possessor:
                 person.mentions.append(evidence)
                 return person.ref
+        if owner and (owner[1], label) in _PARENTS:  # the mother's husband: the father
+            parent = next(
+                (
+                    p
+                    for p in self.persons
+                    if p.relation and p.relation[1:] == (_PARENTS[owner[1], label], owner[2])
+                ),
+                None,
+            )
+            if parent is not None and parent.ref != possessor:
+                parent.mentions.append(evidence)
+                self.relations.append(
+                    RelationProposal(
+                        parent.ref, relation, possessor, evidence, 0.8, "ru.relation.kin_word"
+                    )
+                )
+                return parent.ref
         person = self.new_person()
         person.gender = gender
         person.plural = label.endswith(("s", "children", "relatives"))
@@ -270,7 +331,33 @@ def _names(person: Person) -> list[str]:
         if not any(contains(longer, key) for longer in kept):
             kept.append(key)
     names = [max(counts[k], key=lambda f: counts[k][f]) for k in kept]
+    singles = [form for key, form in person.forms if len(key) == 1]
+    if names and singles:
+        names[0] = _as_later_named(names[0], singles)
     return list(dict.fromkeys(names))
+
+
+_SURNAME_CASES = {"а": "g", "у": "d", "ым": "i", "ом": "i"}
+
+
+def _as_later_named(name: str, singles: list[str]) -> str:
+    """ "по делу Эмилбека Токтосунова ... Токтосунов находится": the full name was
+    read in the genitive; the surname as written alone gives its nominative."""
+    words = name.split()
+    if len(words) < 2:
+        return name
+    last = words[-1]
+    for single in singles:
+        ending = last[len(single) :]
+        if (
+            last.startswith(single)
+            and ending in _SURNAME_CASES
+            and single.lower().endswith(("ов", "ев", "ин", "ын"))
+        ):
+            case = _SURNAME_CASES[ending]
+            first = [nominative(word, case, "m") for word in words[:-1]]
+            return " ".join([*first, single])
+    return name
 
 
 def contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:

@@ -32,7 +32,7 @@ from guwah.ingest.proposals import (
 )
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[»\"”)]?\s+(?=[«\"„(—–-]?\s*[А-ЯЁA-Z0-9ӘҒҚҢӨҰҮҺІ])|\n+")
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\s[—–-]\s|\bа\b|\bно\b|\bчто\b|\bкогда\b|\bпотому\b")
+_CLAUSE_BREAK = re.compile(r"[,;:()]|(?<!срок)\s[—–-]\s|\bа\b|\bно\b|\bчто\b|\bкогда\b|\bпотому\b")
 _HEDGE = re.compile(
     r"\bесли\b|\bбою(?:сь|тся)\b|\bбоимся\b|\bмогут\b|\bможет\b|\bгрозит\b|\bчтобы\b|"
     r"\bвдруг\b|\bесли бы\b|опаса\w*|\bмогл[иа]? бы\b"
@@ -47,7 +47,9 @@ _EVENT_KINDS = {
     "forced_labour",
     "surveilled",
     "family_separated",
+    "transferred",
 }
+_OBJECT_OF_PURPOSE = re.compile(r"\bчтобы\b|\b\w+(?:ить|ать|ять|еть)\s+(?:\w+\s+)?$")
 _ETHNIC = re.compile(
     r"\b(?:этническ\w+ )?(казах|казашк\w*|уйгур\w*|кыргыз\w*|киргиз\w*|дунган\w*|хуэй)\b"
 )
@@ -130,8 +132,8 @@ class _Reader:
         )
         if hedged and trigger.kind != "threatened":  # a threat is conditional by nature
             return
-        if re.match(r"\s+ли\b", self.lower[trigger.end : trigger.end + 4]):
-            return  # "арестован ли её брат": a question
+        if re.match(r"\s+ли\b|(?:\s+\w+){0,2}\s+или нет\b", self.lower[trigger.end : end]):
+            return  # "арестован ли её брат", "задержали его или нет": a question
         verb = self.lower[trigger.start : trigger.end].split(" ", 1)[0]
         before = self.lower[clause_start : trigger.start].split()[-1:]
         if re.fullmatch(r"\w+(?:ить|ать|ять|еть|ыть)", verb) or before in (["будет"], ["будут"]):
@@ -193,6 +195,23 @@ class _Reader:
             person.roles.add("victim")
             person.roles.discard("relative")
 
+    def _fold_bare_sentences(self) -> None:
+        """ "В 2019 году брата осудили. Срок — 10 лет.": a sentence of unknown length
+        and one with its length, of the same person, are one claim."""
+        for bare in [c for c in self.claims if c.kind == "sentenced" and not c.value]:
+            full = next(
+                (
+                    c
+                    for c in self.claims
+                    if c.kind == "sentenced" and c.value and c.subject == bare.subject
+                ),
+                None,
+            )
+            if full is not None:
+                full.date = full.date or bare.date
+                full.reason = full.reason or bare.reason
+                self.claims.remove(bare)
+
     def _merge_detention(
         self, subject: str, value: dict[str, Any], date: str | None, reason: str | None
     ) -> bool:
@@ -222,6 +241,10 @@ class _Reader:
                 else (mention.start - trigger.end) * (0.8 if trigger.object_after else 1.5)
             )
             score = abs(distance) + (0 if inside else 200) + (120 if mention.oblique else 0)
+            if not inside and _OBJECT_OF_PURPOSE.search(
+                re.split(r"[,;]", self.lower[max(0, mention.start - 40) : mention.start])[-1]
+            ):
+                score += 150  # "поехал, чтобы навестить мать, и был задержан": not the mother
             narrator = self.people.person(mention.ref).narrator
             if trigger.kind == "fled" and narrator:
                 score -= 20
@@ -232,6 +255,14 @@ class _Reader:
             best = min(scored)
             if best[0] < 300:
                 return best[1]
+            if not any(clause_start <= m.start < clause_end for m in mentions):
+                # "её супруг Ерлан..., поехал в Синьцзян, чтобы..., и был задержан": a
+                # clause without its own subject continues the sentence's subject
+                subjects = [
+                    m for m in mentions if m.end <= trigger.start and m.nominative and not m.oblique
+                ]
+                if subjects and re.match(r"\s*и\b", self.lower[clause_start:clause_end]):
+                    return subjects[0].ref
         if trigger.needs_person:
             return None
         if re.search(
@@ -286,6 +317,7 @@ class _Reader:
     def extraction(self, document: Document) -> Extraction:
         for sentence_start, sentence_end in _sentences(self.text):
             self.sentence(sentence_start, sentence_end)
+        self._fold_bare_sentences()
         persons, relations, claims = _pruned(
             self.people.proposals(), self.people.relations, self.claims
         )
