@@ -454,3 +454,23 @@ def test_notes_about_people_are_sealed_whatever_the_record(
     exported = ok(pg_cli("export", "--format", "jsonl")).stdout
     assert all(word in exported for word in ("Qznextstep", "Qzaction"))
     assert "Qzconsentnote" in json.dumps(json_of(pg_cli, "consent", "show", testifier))
+
+
+def test_an_evidence_file_recorded_by_name_only_keeps_its_name_sealed(
+    pg_cli: Cli, recorded: dict[str, str], tmp_path: Path
+) -> None:
+    """Evidence lines of a JSON Lines file carry a file name, which may name a witness."""
+    exported = ok(pg_cli("export", "--format", "jsonl")).stdout
+    source = next(
+        json.loads(line)["id"] for line in exported.splitlines() if '"type": "source"' in line
+    )
+    line = {"type": "evidence", "id": "E-000077", "source": source,
+            "filename": "testimony-of-Qzwitnessname.mp4", "media_type": "video/mp4",
+            "size": 10, "sha256": "ab" * 32, "added_by": "x", "added_at": "2020-01-01"}  # fmt: skip
+    path = tmp_path / "evidence.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    ok(pg_cli("import", str(path)))
+
+    assert _hits(pg_cli.location, ["Qzwitnessname"]) == {}
+    listed = json.dumps(json_of(pg_cli, "evidence", "list"))
+    assert "testimony-of-Qzwitnessname.mp4" in listed  # the owner still reads it

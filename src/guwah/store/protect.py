@@ -540,6 +540,8 @@ _RULES: dict[str, Rule] = {
     "case_actions": _always("description"),
     "match_judgements": _always("note"),
     "consents": _always("note"),
+    # a file recorded by name only (from an older export): its name may name a witness
+    "evidence_files": _always("filename"),
     "proposals": _proposal_rows,
     "names": _person_rows("text"),
     "person_refs": _person_rows("ref"),

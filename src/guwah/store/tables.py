@@ -174,7 +174,7 @@ evidence_files = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("source_id", Integer, ForeignKey("sources.id"), nullable=True, index=True),
-    Column("filename", Text, nullable=True),
+    Column("filename", Sealed("evidence_files.filename"), nullable=True),
     Column("media_type", String(128), nullable=False),
     Column("size", BigInteger, nullable=False),
     Column("sha256", String(64), nullable=True, index=True),
