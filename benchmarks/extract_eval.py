@@ -41,6 +41,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from guwah.ingest.document import Document  # noqa: E402
+from guwah.ingest.extract.dates import NUMBER_WORDS  # noqa: E402
 
 CASES = ROOT / "tests" / "data" / "extraction"
 FROZEN = HERE / "extract_baseline.json"
@@ -312,22 +313,6 @@ _B_YEARS = re.compile(
     r"fifteen|twenty)[\s-]+years?\b",
     re.I,
 )
-_B_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-}
 _B_COUNTRY = re.compile(
     r"\b(Kazakhstan|Turkey|Kyrgyzstan|Germany|Netherlands|Sweden|Canada|"
     r"United States|Egypt|Norway|Japan|Australia)\b"
@@ -395,7 +380,7 @@ def run_baseline(document: Document) -> Extracted:
                     value = {"life": True}
                 elif years:
                     word = years.group(1).lower()
-                    value = {"years": int(word) if word.isdigit() else _B_WORDS[word]}
+                    value = {"years": int(word) if word.isdigit() else NUMBER_WORDS[word]}
             if kind == "fled":
                 country = _B_COUNTRY.search(sentence)
                 value = {"destination": country.group()} if country else {}
