@@ -174,6 +174,7 @@ INVOCATIONS: list[Invocation] = [
     Invocation("consent withdraw", Action.CONSENT_WITHDRAW,
                _static("consent", "withdraw", "S-000001", "--how", "oral")),
     Invocation("audit checkpoint", Action.AUDIT_CHECKPOINT, _static("audit", "checkpoint")),
+    Invocation("serve", Action.SERVE, _static("serve", "--check")),
     # accounts
     Invocation("user add", Action.USER_ADD, _static("user", "add", "newbie", "--role", "viewer")),
     Invocation("user role", Action.USER_ROLE, _static("user", "role", "newbie", "researcher")),

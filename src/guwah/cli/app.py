@@ -9,7 +9,7 @@ from rich.text import Text
 from sqlalchemy.exc import OperationalError
 
 from guwah.cli import audit as audit_cli
-from guwah.cli import backup, claims, demo, ingest, keys, lock, matching, proposals, records, views
+from guwah.cli import backup, claims, demo, ingest, keys, lock, matching, proposals, records, serve, views
 from guwah.cli import consent as consent_cli
 from guwah.cli import evidence as evidence_cli
 from guwah.cli import users as users_cli
@@ -32,6 +32,7 @@ ingest.register(app)
 keys.register(app)
 backup.register(app)
 lock.register(app)
+serve.register(app)
 app.add_typer(claims.app, name="claim")
 users_cli.register(app)
 consent_cli.register(app)

@@ -107,6 +107,11 @@ class Action(str, Enum):
     KEYS_SPLIT = "keys.split"
     KEYS_RECOVER = "keys.recover"
     LOCK = "lock"
+    # the web desk and the public site
+    SERVE = "serve"
+    PUBLISH = "publish"
+    CASE_EDIT = "case.edit"
+    CORRECTIONS_REVIEW = "corrections.review"
     BACKUP = "backup"
     # accounts
     USER_ADD = "user.add"
@@ -167,7 +172,7 @@ def _grants() -> dict[Action, frozenset[Role]]:
         Action.EVIDENCE_ADD, Action.EVIDENCE_LIST, Action.EVIDENCE_SHOW,
         Action.EVIDENCE_GET, Action.EVIDENCE_VERIFY, Action.EVIDENCE_LINK,
         Action.CONSENT_RECORD, Action.CONSENT_WITHDRAW, Action.CONSENT_SHOW,
-        Action.AUDIT_VERIFY,
+        Action.AUDIT_VERIFY, Action.PUBLISH, Action.CASE_EDIT, Action.CORRECTIONS_REVIEW,
     ]  # fmt: skip
     for action in editing:
         grants[action] = _EDITORS

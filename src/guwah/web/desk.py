@@ -1,0 +1,106 @@
+"""The archive a server holds open, per-request views of it, and ``guwah lock``.
+
+The server opens the archive once with its passphrase and keeps the keys in memory.
+Each request acts as the signed-in account on a shallow copy of the archive (same engine,
+same keys; its own actor and principal), so that requests running at the same time never
+see each other's user. Before each request the lock epoch is checked: after
+``guwah lock`` the keys are dropped, every session ends and the desk asks for the
+passphrase again.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+
+from guwah.model.errors import AccessDenied, ArchiveError
+from guwah.secure import accounts
+from guwah.secure.policy import Principal, Role
+from guwah.services.archive import Archive, open_archive
+from guwah.services.locking import still_unlocked, unlocked_at
+from guwah.web.sessions import SessionStore
+from guwah.web.settings import WebSettings
+
+PUBLIC_PRINCIPAL = Principal("public", Role.VIEWER)
+
+
+@dataclass
+class Desk:
+    location: str
+    settings: WebSettings
+    archive: Archive | None = None
+    epoch: int = 0
+    sessions: SessionStore = field(init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.sessions = SessionStore(
+            self.settings.idle_minutes * 60, self.settings.max_hours * 3600
+        )
+
+    @classmethod
+    def open(cls, location: str, passphrase: str | None, settings: WebSettings) -> Desk:
+        desk = cls(location, settings)
+        desk.unlock(passphrase)
+        return desk
+
+    def unlock(self, passphrase: str | None) -> None:
+        """Open the archive with its passphrase (a wrong one: one-line ArchiveError)."""
+        archive = open_archive(self.location, passphrase, "web")
+        if archive.keys is None or not archive.keys.archive_key:
+            archive.close()
+            raise ArchiveError("the desk needs the archive's passphrase to unlock its keys")
+        with self._lock:
+            if self.archive is not None:
+                self.archive.close()
+            self.archive = archive
+            self.epoch = unlocked_at(archive)
+
+    @property
+    def unlocked(self) -> bool:
+        """False once the archive was locked (then the keys are dropped, sessions end)."""
+        with self._lock:
+            archive = self.archive
+            if archive is None:
+                return False
+            if still_unlocked(archive, self.epoch):
+                return True
+            self.archive = None
+        archive.close()
+        self.sessions.end_all()
+        return False
+
+    def has_accounts(self) -> bool:
+        with self._archive().engine.connect() as conn:
+            return accounts.count(conn) > 0
+
+    def _archive(self) -> Archive:
+        archive = self.archive
+        if archive is None:
+            raise ArchiveError("the archive is locked: unlock it with its passphrase")
+        return archive
+
+    def acting_as(self, principal: Principal) -> Archive:
+        """The archive as one principal sees it (for one request)."""
+        return replace(self._archive(), actor=principal.name, principal=principal)
+
+    def anonymous(self) -> Archive:
+        return self.acting_as(Principal("anonymous", Role.VIEWER))
+
+    def public(self) -> Archive:
+        return self.acting_as(PUBLIC_PRINCIPAL)
+
+    def principal_of(self, username: str) -> Principal:
+        """The account as it is now (role changes and disabling apply at once)."""
+        with self._archive().engine.connect() as conn:
+            user = accounts.find(conn, username)
+        if user is None or user.disabled or user.locked(accounts.now()):
+            raise AccessDenied(f"account {username} is no longer active")
+        return Principal(user.username, user.role)
+
+    def close(self) -> None:
+        with self._lock:
+            if self.archive is not None:
+                self.archive.close()
+                self.archive = None
+        self.sessions.end_all()
