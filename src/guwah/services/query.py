@@ -21,7 +21,14 @@ from guwah.services import access
 from guwah.services.access import check
 from guwah.services.archive import Archive
 from guwah.store import matching, reader, tables
-from guwah.store.search import MAX_LIMIT, SearchFilters, filtered_summaries, search
+from guwah.store.search import (
+    MAX_LIMIT,
+    SORTS,
+    SearchFilters,
+    filtered_summaries,
+    search,
+    sort_key,
+)
 
 NAME_RESULTS = 50  # people found by name lead the results, at most this many
 NAME_SEARCH_SCORE = 0.8
@@ -191,9 +198,15 @@ def find_people(
     year: int | None = None,
     limit: int = 20,
     offset: int = 0,
+    min_sentence_months: int | None = None,
+    max_sentence_months: int | None = None,
+    min_sources: int | None = None,
+    has_case: bool | None = None,
+    sort: str | None = None,
 ) -> list[dict[str, Any]]:
     """People found by name or text, with filters: only those the signed-in role may see
-    (a page can hold fewer than ``limit``; paging stays consistent)."""
+    (a page can hold fewer than ``limit``; paging stays consistent). ``sort``: one of
+    ``store.search.SORTS`` (default: best match first, or archive order)."""
     check(archive, Action.SEARCH)
     shown = access.level(archive)
     if shown is not Sensitivity.RESTRICTED and _ID_LIKE.search(text or ""):
@@ -207,6 +220,15 @@ def find_people(
         prefectures, codes = _place_filter(place)
     if limit > MAX_LIMIT:
         raise InvalidInput(f"limit is capped at {MAX_LIMIT}")
+    if limit < 1 or offset < 0:
+        raise InvalidInput("limit must be at least 1 and offset at least 0")
+    if sort is not None and sort not in SORTS:
+        raise InvalidInput(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    for label, months in (("minimum", min_sentence_months), ("maximum", max_sentence_months)):
+        if months is not None and not 0 <= months <= 1200:
+            raise InvalidInput(f"impossible {label} sentence of {months} months")
+    if min_sources is not None and not 0 <= min_sources <= 10_000:
+        raise InvalidInput(f"impossible number of sources {min_sources}")
     filters = SearchFilters(
         status=status,
         ethnicity=ethnicity,
@@ -214,9 +236,13 @@ def find_people(
         place_codes=codes,
         detained_year=year,
         max_sensitivity_rank=shown.rank,
+        min_sentence_months=min_sentence_months,
+        max_sentence_months=max_sentence_months,
+        min_sources=min_sources,
+        has_case=has_case,
     )
     with archive.engine.connect() as conn:
-        rows = _names_first(conn, text, filters, limit, offset)
+        rows = _names_first(conn, text, filters, limit, offset, sort)
         numbers = [row.person_id for row in rows]
         visible = access.visible_people(conn, archive, numbers)
         below = set(numbers)
@@ -233,6 +259,7 @@ def find_people(
             "birth_year": row.birth_year,
             "place": row.place_code,
             "detained_year": row.detained_year,
+            "sentence_months": row.sentence_months,
             "sources": row.n_sources,
         }
         for row in rows
@@ -240,13 +267,22 @@ def find_people(
 
 
 def _names_first(
-    conn: Connection, text: str | None, filters: SearchFilters, limit: int, offset: int
+    conn: Connection,
+    text: str | None,
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+    sort: str | None = None,
 ) -> list[Any]:
     """Full-text results, led by the people whose names match the text in any script
-    (so that Гульпия Казыбек finds Gulpiya Qazybek)."""
+    (so that Гульпия Казыбек finds Gulpiya Qazybek). Sorted text results are the best
+    ``MAX_LIMIT`` matches in that order."""
     words = (text or "").strip()
     if not words or not any(ch.isalpha() for ch in words):
-        return search(conn, text, filters, limit, offset)
+        return search(conn, text, filters, limit, offset, sort)
+    if sort is not None:
+        best = _names_first(conn, text, filters, MAX_LIMIT, 0)
+        return sorted(best, key=sort_key(sort))[offset : offset + limit]
     found = find_candidates(conn, CandidateQuery(words), limit=NAME_RESULTS)
     one_word = len(parse(words).parts) == 1
     # a lone name on one side only counts when it is the text searched for (Рахиле)

@@ -41,6 +41,20 @@ class SearchFilters:
     detained_year: int | None = None
     victims_only: bool = False
     max_sensitivity_rank: int = 2
+    min_sentence_months: int | None = None
+    max_sentence_months: int | None = None
+    min_sources: int | None = None  # verification: how many sources speak of the person
+    has_case: bool | None = None  # with (True) or without (False) a campaign
+
+
+# Orders a browse (or search) can be sorted by: column, and whether the largest come first.
+SORTS = {
+    "id": ("person_id", False),
+    "birth_year": ("birth_year", False),
+    "detained_year": ("detained_year", False),
+    "sentence": ("sentence_months", True),
+    "sources": ("n_sources", True),
+}
 
 
 @dataclass(frozen=True)
@@ -198,9 +212,15 @@ def write_summaries(
 
 
 def search(
-    conn: Connection, query_text: str | None, filters: SearchFilters, limit: int, offset: int
+    conn: Connection,
+    query_text: str | None,
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+    sort: str | None = None,
 ) -> list[Any]:
-    """Rows of ``person_summary`` (best matches first when there is text), capped."""
+    """Rows of ``person_summary`` (best matches first when there is text, unless sorted
+    by one of ``SORTS``), capped."""
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
     summary = tables.person_summary
@@ -240,6 +260,8 @@ def search(
             query = query.order_by(summary.c.person_id)
     else:
         query = query.order_by(summary.c.person_id)
+    if sort is not None:
+        query = query.order_by(None).order_by(*ordering(sort))
     return list(conn.execute(query.limit(limit).offset(offset)))
 
 
@@ -300,4 +322,39 @@ def _apply_filters(query: Select[Any], filters: SearchFilters) -> Select[Any]:
     if filters.max_sensitivity_rank < 2:
         allowed = ["public", "internal"][: filters.max_sensitivity_rank + 1]
         query = query.where(summary.c.sensitivity.in_(allowed))
+    if filters.min_sentence_months is not None:
+        query = query.where(summary.c.sentence_months >= filters.min_sentence_months)
+    if filters.max_sentence_months is not None:
+        query = query.where(summary.c.sentence_months <= filters.max_sentence_months)
+    if filters.min_sources is not None:
+        query = query.where(summary.c.n_sources >= filters.min_sources)
+    if filters.has_case is not None:
+        cases = select(tables.cases.c.person_id)
+        if filters.has_case:
+            query = query.where(summary.c.person_id.in_(cases))
+        else:
+            query = query.where(summary.c.person_id.not_in(cases))
     return query
+
+
+def sort_key(sort: str) -> Any:
+    """A Python key ordering summary rows like ``ordering`` does (missing values last)."""
+    column, largest_first = SORTS[sort]
+
+    def key(row: Any) -> tuple[int, float, int]:
+        value = getattr(row, column)
+        if value is None:
+            return (1, 0.0, row.person_id)
+        return (0, -value if largest_first else value, row.person_id)
+
+    return key
+
+
+def ordering(sort: str) -> list[Any]:
+    summary = tables.person_summary
+    column, largest_first = SORTS[sort]
+    primary = summary.c[column]
+    if column == "person_id":
+        return [primary]
+    first = primary.desc() if largest_first else primary.asc()
+    return [primary.is_(None), first, summary.c.person_id]
