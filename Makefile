@@ -16,13 +16,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Build the encrypted demo archive from the sample data and show what is in it.
+## Build the encrypted demo archive from the sample data, then serve the web desk on it
+## (http://127.0.0.1:8000, demo login printed; Ctrl-C stops it). DEMO_SERVE=0: build only.
+DEMO_SERVE ?= 1
+export GUWAH_DEMO_PASSWORD ?= guwah-sample-login
 demo: $(STAMP)
 	@mkdir -p $(dir $(DEMO_DB))
-	GUWAH_PASSPHRASE="$${GUWAH_PASSPHRASE:-$$GUWAH_DEMO_PASSPHRASE}" $(BIN)/guwah demo --db $(DEMO_DB) --fresh
+	GUWAH_PASSPHRASE="$${GUWAH_PASSPHRASE:-$$GUWAH_DEMO_PASSPHRASE}" $(BIN)/guwah demo --db $(DEMO_DB) --fresh --login
 	@if [ -z "$$GUWAH_PASSPHRASE" ]; then \
 	  echo; echo "The demo archive's passphrase (demo data only):"; \
 	  echo "  export GUWAH_PASSPHRASE=$$GUWAH_DEMO_PASSPHRASE"; fi
+	@if [ "$(DEMO_SERVE)" = 1 ]; then \
+	  echo; echo "Web desk: http://127.0.0.1:8000  sign in as documenter (or demo, admin), password $$GUWAH_DEMO_PASSWORD"; \
+	  GUWAH_PASSPHRASE="$${GUWAH_PASSPHRASE:-$$GUWAH_DEMO_PASSPHRASE}" GUWAH_USER=demo GUWAH_PASSWORD="$$GUWAH_DEMO_PASSWORD" \
+	    $(BIN)/guwah serve --db $(DEMO_DB) --host 127.0.0.1 --port $${GUWAH_DEMO_PORT:-8000}; fi
 
 ## The whole test suite on SQLCipher, and on PostgreSQL too when GUWAH_TEST_DATABASE_URL is set.
 test: system-deps $(STAMP)

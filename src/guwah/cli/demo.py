@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -9,10 +10,17 @@ from rich.progress import Progress
 from rich.text import Text
 
 from guwah.cli.common import DbOption, actor, console, err_console, location, passphrase
+from guwah.services.accounts import add_user
 from guwah.services.archive import init_archive
 from guwah.services.demo import load_demo
 from guwah.services.query import archive_stats, find_people
 from guwah.store.dialect import describe_location
+
+DEMO_ACCOUNTS = (("demo", "admin"), ("documenter", "editor"))
+
+
+def demo_password() -> str:
+    return os.environ.get("GUWAH_DEMO_PASSWORD") or "guwah-sample-login"
 
 
 def register(app: typer.Typer) -> None:
@@ -23,6 +31,12 @@ def demo(
     db: str | None = DbOption,
     fresh: bool = typer.Option(
         False, "--fresh", help="Replace an existing demo archive file at that path."
+    ),
+    login: bool = typer.Option(
+        False,
+        "--login",
+        help="Also create the demo accounts of the web desk: demo (admin) and documenter "
+        "(editor), with the password in GUWAH_DEMO_PASSWORD (default guwah-sample-login).",
     ),
 ) -> None:
     """Create an encrypted archive filled with the sample cases (written from public facts)."""
@@ -39,6 +53,9 @@ def demo(
             )
         stats = archive_stats(archive)
         sample = find_people(archive, "Ilham Tohti", limit=1) or find_people(archive, None, limit=1)
+        if login:
+            for name, role in DEMO_ACCOUNTS:
+                add_user(archive, name, role, demo_password())
     finally:
         archive.close()
     kind = "PostgreSQL" if "://" in loc else "encrypted with SQLCipher"
@@ -68,3 +85,10 @@ def demo(
         f"guwah export --format ftm -o demo/demo.ftm.json{db_arg}",
     ):
         console.print(f"  .venv/bin/{line}", soft_wrap=True)  # whole lines: copied and pasted
+    if login:
+        console.print(
+            f"\nWeb desk accounts (demo only): demo (admin) and documenter (editor), "
+            f"password {demo_password()}\nThe command line signs in too: "
+            f"export GUWAH_USER=demo GUWAH_PASSWORD={demo_password()}",
+            soft_wrap=True,
+        )
