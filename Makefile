@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DB ?= demo/guwah-demo.db
 export GUWAH_DEMO_PASSPHRASE ?= guwah-demo-passphrase
 
-.PHONY: install demo test test-sqlite test-postgres lint bench clean browsers system-deps
+.PHONY: install demo test test-sqlite test-postgres lint bench clean browsers system-deps messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,7 @@ test: system-deps $(STAMP)
 TESSERACT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-kaz \
 	tesseract-ocr-uig tesseract-ocr-chi-sim
 
-system-deps:
+system-deps: browsers
 	@if command -v tesseract >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  { apt-get update -qq && \
@@ -49,6 +49,28 @@ system-deps:
 	else \
 	  echo "Tesseract is missing (OCR of scans): sudo apt-get install $(TESSERACT_PACKAGES)"; \
 	fi
+
+## Debian's chromium for the browser tests (tests/browser, `pytest -m browser`): Playwright
+## drives /usr/bin/chromium and never downloads a browser of its own. Installed when missing
+## and make runs as root; otherwise a hint is printed (the browser tests are then skipped).
+browsers:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  { apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "Could not install chromium: the browser tests are skipped"; \
+	else \
+	  echo "Chromium is missing (browser tests): sudo apt-get install chromium"; \
+	fi
+
+## Refresh the web interface's message catalogues after changing its text (docs/web.md).
+LOCALES := src/guwah/web/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o $(LOCALES)/messages.pot .
+	for lang in ru kk ug zh; do \
+	  if [ -f $(LOCALES)/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang --no-fuzzy-matching; \
+	  else $(BIN)/pybabel init -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang; fi; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

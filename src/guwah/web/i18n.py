@@ -71,7 +71,11 @@ def direction() -> str:
 
 
 def _(message: str) -> str:
-    return translations(current()).gettext(message)
+    """The message in the request's language; a vocabulary code (``testimony_oral``) is
+    shown by its label (guwah.web.labels)."""
+    from guwah.web.labels import LABELS
+
+    return translations(current()).gettext(LABELS.get(message, message))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
