@@ -6,7 +6,7 @@ of the vocabularies has a label."""
 from __future__ import annotations
 
 
-def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)
+def N_(message: str) -> str:  # the name gettext tools look for
     """Marks a message for extraction; translated where it is shown."""
     return message
 
