@@ -47,6 +47,7 @@ class PersonDetail:
     cases: list[Case]
     merged: list[str] = field(default_factory=list)  # people merged into this one
     asked_for: str | None = None  # the id asked for, when it was merged into this one
+    related: dict[str, Person] = field(default_factory=dict)  # relatives shown, by id
 
 
 def person_number(public_id: str) -> int:
@@ -108,9 +109,11 @@ def show_person(archive: Archive, public_id: str) -> PersonDetail:
     view = derive_view(person.names, shown.claims, independence)
     merged = [format_id("person", p) for p in group[1:]]
     shown_for = format_id("person", number) if kept != number else None
+    related_people = {p.id: p for p in shown.related.values()}
     return PersonDetail(
-        person, view, shown.claims, shown.about, shown.sources, cases, merged, shown_for
-    )
+        person, view, shown.claims, shown.about, shown.sources, cases, merged, shown_for,
+        related_people,
+    )  # fmt: skip
 
 
 @dataclass
@@ -134,6 +137,7 @@ class Shown:
         self.people = {n: p for n, p in self.people.items() if n in visible}
         others = {n for n, p in self.related.items() if disclosure.person(p, ())}
         withheld += [p.id for n, p in self.related.items() if n not in others]
+        self.related = {n: p for n, p in self.related.items() if n in others}
         self.sources = {}
         for sid, source in originals.items():
             shown = disclosure.source(source)

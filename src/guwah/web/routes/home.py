@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from guwah.secure.policy import Action
 from guwah.services.proposal_listing import count_proposed
@@ -24,3 +24,8 @@ def home(request: Request, user: DeskUser = Depends(signed_in)) -> Response:
     if user.may(Action.REVIEW_LIST):
         waiting["duplicates"] = len(list_items(user.archive, "open", limit=500))
     return render(request, "home.html", {"stats": stats, "waiting": waiting})
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return RedirectResponse("/static/favicon.svg", status_code=301)

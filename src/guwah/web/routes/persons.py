@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from guwah.model.claimvalues import describe_value
 from guwah.model.gazetteer import load_gazetteer
 from guwah.model.records import Claim
+from guwah.model.view import best_name
 from guwah.model.vocab import ClaimKind, ClaimStatus
 from guwah.secure.policy import Action
 from guwah.services.evidence import list_files
@@ -63,7 +64,8 @@ def timeline(detail: PersonDetail) -> list[TimelineEvent]:
 
 
 def relatives(detail: PersonDetail) -> list[dict[str, Any]]:
-    found = []
+    """Relation claims both ways, each with the other person's best name when shown."""
+    found: list[dict[str, Any]] = []
     for claim in detail.claims:
         if claim.kind is ClaimKind.RELATION and claim.related_person:
             found.append(
@@ -75,6 +77,9 @@ def relatives(detail: PersonDetail) -> list[dict[str, Any]]:
             {"id": claim.person_id, "relation": claim.value.get("relation"),
              "claim": claim, "direction": "to"}
         )  # fmt: skip
+    for item in found:
+        other = detail.related.get(item["id"])
+        item["name"] = best_name(other.names) if other is not None and other.names else None
     return found
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from guwah.model.records import Claim
+from guwah.model.view import best_name
 from guwah.services.sources import show_source
 from guwah.web.context import DeskUser, signed_in
 from guwah.web.render import render
@@ -68,6 +69,7 @@ def source_page(request: Request, public_id: str, user: DeskUser = Depends(signe
         "source": detail.source,
         "pieces": pieces,
         "unplaced": unplaced,
+        "names": {pid: best_name(p.names) for pid, p in detail.people.items() if p.names},
         "claim_text": claim_text,
         "place_name": place_name,
     }
