@@ -53,14 +53,17 @@ system-deps: browsers
 ## Debian's chromium for the browser tests (tests/browser, `pytest -m browser`): Playwright
 ## drives /usr/bin/chromium and never downloads a browser of its own. Installed when missing
 ## and make runs as root; otherwise a hint is printed (the browser tests are then skipped).
+## A small Chinese font too, so that names in Chinese characters show in screenshots.
+BROWSER_PACKAGES := chromium fonts-wqy-microhei
+
 browsers:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -x /usr/bin/chromium ] && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  { apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; } || \
 	  echo "Could not install chromium: the browser tests are skipped"; \
 	else \
-	  echo "Chromium is missing (browser tests): sudo apt-get install chromium"; \
+	  echo "Chromium is missing (browser tests): sudo apt-get install $(BROWSER_PACKAGES)"; \
 	fi
 
 ## Refresh the web interface's message catalogues after changing its text (docs/web.md).
@@ -79,6 +82,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py --people 100000
 	$(BIN)/python benchmarks/bench_search.py --people 100000
+	$(BIN)/python benchmarks/bench_web.py --people 100000
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache build src/*.egg-info

@@ -9,9 +9,23 @@ from rich.text import Text
 from sqlalchemy.exc import OperationalError
 
 from guwah.cli import audit as audit_cli
-from guwah.cli import backup, claims, demo, ingest, keys, lock, matching, proposals, records, serve, views
+from guwah.cli import (
+    backup,
+    claims,
+    demo,
+    ingest,
+    keys,
+    lock,
+    matching,
+    proposals,
+    records,
+    serve,
+    views,
+)
+from guwah.cli import cases as cases_cli
 from guwah.cli import consent as consent_cli
 from guwah.cli import evidence as evidence_cli
+from guwah.cli import publish as publish_cli
 from guwah.cli import users as users_cli
 from guwah.cli.common import err_console
 from guwah.model.errors import GuwahError
@@ -33,11 +47,13 @@ keys.register(app)
 backup.register(app)
 lock.register(app)
 serve.register(app)
+publish_cli.register(app)
 app.add_typer(claims.app, name="claim")
 users_cli.register(app)
 consent_cli.register(app)
 evidence_cli.register(app)
 audit_cli.register(app)
+cases_cli.register(app)
 
 
 def main() -> None:

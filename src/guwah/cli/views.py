@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 from rich.table import Table
 from rich.text import Text
@@ -13,7 +11,8 @@ from guwah.model.claimvalues import describe_value
 from guwah.model.gazetteer import load_gazetteer
 from guwah.model.vocab import VictimStatus
 from guwah.services.indexing import reindex as reindex_service
-from guwah.services.query import PersonDetail, archive_stats, find_people, show_person
+from guwah.services.person_json import detail_json
+from guwah.services.query import archive_stats, find_people, show_person
 
 STATUSES = ", ".join(status.value for status in VictimStatus)
 
@@ -31,98 +30,6 @@ def register(app: typer.Typer) -> None:
     app.command("search")(search_)
     app.command("stats")(stats)
     app.command("reindex")(reindex)
-
-
-def detail_json(detail: PersonDetail) -> dict[str, Any]:
-    person, view = detail.person, detail.view
-    return {
-        "id": person.id,
-        "merged": detail.merged,
-        "asked_for": detail.asked_for,
-        "kinds": [k.value for k in person.kinds],
-        "sensitivity": person.sensitivity.value,
-        "names": [
-            {
-                "text": n.text,
-                "script": n.script.value,
-                "lang": n.lang,
-                "kind": n.kind.value,
-                "source": n.source_id,
-            }
-            for n in person.names
-        ],
-        "external_refs": [f"{r.namespace}:{r.ref}" for r in person.external_refs],
-        "view": {
-            "best_name": view.best_name,
-            "status": view.status.value,
-            "fields": {
-                name: {
-                    "value": field.best.text,
-                    "claims": field.best.claim_ids,
-                    "sources": field.best.source_ids,
-                    "corroboration": field.best.corroboration,
-                    "conflicting": [
-                        {
-                            "value": v.text,
-                            "claims": v.claim_ids,
-                            "sources": v.source_ids,
-                            "corroboration": v.corroboration,
-                        }
-                        for v in field.conflicting
-                    ],
-                }
-                for name, field in view.fields.items()
-            },
-        },
-        "claims": [
-            {
-                "id": c.id,
-                "kind": c.kind.value,
-                "value": c.value,
-                "date": c.date,
-                "place": c.place_code or c.place_text,
-                "quote": c.quote,
-                "status": c.status.value,
-                "source": c.source_id,
-                "supersedes": c.supersedes,
-                "recorded_by": c.recorded_by,
-                "recorded_at": c.recorded_at,
-            }
-            for c in detail.claims
-        ],
-        "related_by_others": [
-            {"id": c.id, "person": c.person_id, "relation": c.value.get("relation")}
-            for c in detail.claims_about
-        ],
-        "sources": {
-            sid: {
-                "kind": s.kind.value,
-                "title": s.title,
-                "date": s.date,
-                "testifier": s.testifier_id,
-                "sensitivity": s.sensitivity.value,
-            }
-            for sid, s in detail.sources.items()
-        },
-        "cases": [
-            {
-                "id": c.id,
-                "status": c.status.value,
-                "owner": c.owner,
-                "next_steps": c.next_steps,
-                "actions": [
-                    {
-                        "kind": a.kind.value,
-                        "date": a.date,
-                        "description": a.description,
-                        "done": a.done,
-                    }
-                    for a in c.actions
-                ],
-            }
-            for c in detail.cases
-        ],
-    }
 
 
 def show(

@@ -42,7 +42,11 @@ def parse_id(kind: str, public_id: str) -> int | None:
     """The number inside a public id of that kind, or None if it is not one."""
     prefix = ID_PREFIXES[kind] + "-"
     text = public_id.strip().upper()
-    if not text.startswith(prefix) or not text[len(prefix) :].isdigit():
+    digits = text[len(prefix) :]
+    # ASCII digits, and few enough for a 64-bit column (a longer number crashed the query)
+    if not text.startswith(prefix) or not (digits.isascii() and digits.isdigit()):
+        return None
+    if len(digits) > 18:
         return None
     return int(text[len(prefix) :])
 

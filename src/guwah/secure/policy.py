@@ -111,6 +111,13 @@ class Action(str, Enum):
     SERVE = "serve"
     PUBLISH = "publish"
     CASE_EDIT = "case.edit"
+    # campaigns (cases): read at the role's level; changed by editors (CASE_EDIT: the desk)
+    CASE_LIST = "case.list"
+    CASE_SHOW = "case.show"
+    CASE_OPEN = "case.open"
+    CASE_STATUS = "case.status"
+    CASE_ACTION = "case.action"
+    CASE_DONE = "case.done"
     CORRECTIONS_REVIEW = "corrections.review"
     BACKUP = "backup"
     # accounts
@@ -175,6 +182,11 @@ def _grants() -> dict[Action, frozenset[Role]]:
         Action.AUDIT_VERIFY, Action.PUBLISH, Action.CASE_EDIT, Action.CORRECTIONS_REVIEW,
     ]  # fmt: skip
     for action in editing:
+        grants[action] = _EDITORS
+    # campaign plans may name people in China: never at the public level (viewers)
+    for action in (Action.CASE_LIST, Action.CASE_SHOW):
+        grants[action] = _READERS
+    for action in (Action.CASE_OPEN, Action.CASE_STATUS, Action.CASE_ACTION, Action.CASE_DONE):
         grants[action] = _EDITORS
     for action in Action:
         grants.setdefault(action, _ADMIN)
@@ -268,8 +280,10 @@ class Disclosure:
     - ID numbers are withheld, and so is the free text (exact address) of a residence;
       in all free text, runs of digits that look like an ID or phone number are masked;
     - at the public level, a testimony's original text and quotes need consent to publish
-      the text, and a victim named only in testimonies needs consent to publish the
-      victim's identity (or a public source that is not a testimony naming them).
+      the text, the title and reliability note of a source whose testifier may not be
+      named are withheld (they often name the testifier), and a victim named only in
+      testimonies needs consent to publish the victim's identity (or a public source that
+      is not a testimony naming them).
     """
 
     level: Sensitivity
@@ -317,14 +331,18 @@ class Disclosure:
         consent = self.consent.of_source(source.id)
         testifier = source.testifier_id if consent.publish_name else None
         text = source.original_text
+        title, reliability = source.title, source.reliability
         if self.level is Sensitivity.PUBLIC and source.kind.is_testimony:
             text = text if consent.publish_testimony_text else None
+        if self.level is Sensitivity.PUBLIC and source.testifier_id and testifier is None:
+            # written by a documenter, they often name the testifier ("Testimony of ...")
+            title, reliability = "", None
         return replace(
             source,
             testifier_id=testifier,
             original_text=scrub(text),
-            title=scrub(source.title) or "",
-            reliability=scrub(source.reliability),
+            title=scrub(title) or "",
+            reliability=scrub(reliability),
         )
 
     def claim(self, claim: Claim, source: Source | None, *, marker: bool = False) -> Claim | None:

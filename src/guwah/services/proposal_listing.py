@@ -17,7 +17,13 @@ from guwah.model.vocab import ClaimKind
 from guwah.secure.policy import Action
 from guwah.services.access import RESTRICTED_READ, audit, check
 from guwah.services.archive import Archive
-from guwah.services.proposal_records import PROPOSED, STATUSES, Proposal
+from guwah.services.proposal_records import (
+    PROPOSED,
+    STATUSES,
+    Proposal,
+    load,
+    proposal_number,
+)
 from guwah.store import tables, writer
 
 MAX_LIST = 1000
@@ -66,6 +72,24 @@ def list_proposals(
             query = query.where(table.c.status == status)
         found = [Proposal.of(row) for row in conn.execute(query)]
         context = _Context.read(conn, found)
+    return _described(archive, context, found)
+
+
+def show_proposal(archive: Archive, proposal_id: str) -> dict[str, Any]:
+    """One proposal as ``list_proposals`` describes it, whatever its status (the desk
+    redraws it after a decision)."""
+    check(archive, Action.REVIEW_PROPOSALS)
+    number = proposal_number(proposal_id)
+    with archive.engine.connect() as conn:
+        found = [load(conn, number)]
+        context = _Context.read(conn, found)
+    return _described(archive, context, found)[0]
+
+
+def _described(
+    archive: Archive, context: _Context, found: Sequence[Proposal]
+) -> list[dict[str, Any]]:
+    """The proposals described; each restricted source shown is an audited read."""
     restricted = sorted(
         {p.source_id for p in found if context.sources[p.source_id].sensitivity == "restricted"}
     )

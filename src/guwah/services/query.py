@@ -207,10 +207,12 @@ def find_people(
     min_sources: int | None = None,
     has_case: bool | None = None,
     sort: str | None = None,
+    victims_only: bool = False,
 ) -> list[dict[str, Any]]:
     """People found by name or text, with filters: only those the signed-in role may see
     (a page can hold fewer than ``limit``; paging stays consistent). ``sort``: one of
-    ``store.search.SORTS`` (default: best match first, or archive order)."""
+    ``store.search.SORTS`` (default: best match first, or archive order); ``victims_only``:
+    leave out people who are not victims (the public site lists victims)."""
     check(archive, Action.SEARCH)
     shown = access.level(archive)
     if shown is not Sensitivity.RESTRICTED and _ID_LIKE.search(text or ""):
@@ -244,6 +246,7 @@ def find_people(
         max_sentence_months=max_sentence_months,
         min_sources=min_sources,
         has_case=has_case,
+        victims_only=victims_only,
     )
     with archive.engine.connect() as conn:
         rows = _names_first(conn, text, filters, limit, offset, sort)

@@ -259,17 +259,32 @@ def list_items(
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(STATUSES)}")
     with archive.engine.connect() as conn:
-        items = matching.review_items(conn, status, limit)
-        ids = sorted({p for item in items for p in item.person_ids})
-        summary = tables.person_summary
-        rows = {
-            r.person_id: r
-            for r in conn.execute(select(summary).where(summary.c.person_id.in_(ids)))
-        }
-        names: dict[int, list[str]] = {}
-        n = tables.names
-        for r in conn.execute(select(n.c.person_id, n.c.text).where(n.c.person_id.in_(ids))):
-            names.setdefault(r.person_id, []).append(r.text)
+        return _described(conn, matching.review_items(conn, status, limit))
+
+
+def show_item(archive: Archive, item_id: int) -> dict[str, Any]:
+    """One review item as ``list_items`` describes it (the desk redraws it after a
+    decision)."""
+    check(archive, Action.REVIEW_LIST)
+    with archive.engine.connect() as conn:
+        item = matching.review_item(conn, item_id)
+        if item is None:
+            raise NotFound(f"no review item {item_id}")
+        return _described(conn, [item])[0]
+
+
+def _described(conn: Connection, items: Sequence[ReviewItem]) -> list[dict[str, Any]]:
+    """Items with each person's names (``forms``: each with its script), facts and pairs."""
+    ids = sorted({p for item in items for p in item.person_ids})
+    summary = tables.person_summary
+    rows = {
+        r.person_id: r for r in conn.execute(select(summary).where(summary.c.person_id.in_(ids)))
+    }
+    forms: dict[int, list[dict[str, str]]] = {}
+    n = tables.names
+    query = select(n.c.person_id, n.c.text, n.c.script).where(n.c.person_id.in_(ids))
+    for r in conn.execute(query.order_by(n.c.id)):
+        forms.setdefault(r.person_id, []).append({"text": r.text, "script": r.script})
     return [
         {
             "item": item.id,
@@ -279,7 +294,8 @@ def list_items(
                 {
                     "id": format_id("person", p),
                     "name": rows[p].display_name if p in rows else None,
-                    "names": names.get(p, []),
+                    "names": [f["text"] for f in forms.get(p, [])],
+                    "forms": forms.get(p, []),
                     "birth_year": rows[p].birth_year if p in rows else None,
                     "status": rows[p].status if p in rows else None,
                     "place": rows[p].place_code if p in rows else None,
@@ -288,6 +304,7 @@ def list_items(
                 for p in item.person_ids
             ],
             "pairs": item.details.get("pairs", []),
+            "groups": item.details.get("groups", []),
             "decided_by": item.decided_by,
             "decided_at": item.decided_at,
         }

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import URL, Connection, Engine, Table, create_engine, event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.dml import Insert
 
 from guwah.model.errors import ArchiveError
@@ -71,7 +72,16 @@ def _sqlcipher_engine(path: Path, passphrase: str | None, *, must_exist: bool) -
         # Only the owner may read the archive file (SQLite gives its journal the same mode).
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
-    engine = create_engine(url, hide_parameters=True)
+    # A pool of connections handed from thread to thread, as SQLAlchemy does for plain
+    # SQLite files: the dialect's default (SingletonThreadPool) keeps 5 connections and
+    # closes one that another thread is still using when a sixth thread connects, which
+    # the web server's worker threads do (errors, even crashes, under load).
+    engine = create_engine(
+        url,
+        hide_parameters=True,
+        poolclass=QueuePool,
+        connect_args={"check_same_thread": False},
+    )
     event.listen(engine, "connect", _sqlite_pragmas)
     try:
         with engine.connect() as conn:

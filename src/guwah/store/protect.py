@@ -542,6 +542,8 @@ _RULES: dict[str, Rule] = {
     "consents": _always("note"),
     # a file recorded by name only (from an older export): its name may name a witness
     "evidence_files": _always("filename"),
+    # what a reader of the public site sent: it can name a witness or a relative in China
+    "corrections": _always("text", "contact", "note"),
     "proposals": _proposal_rows,
     "names": _person_rows("text"),
     "person_refs": _person_rows("ref"),

@@ -456,3 +456,24 @@ proposals = Table(
     Column("claim_id", Integer, ForeignKey("claims.id"), nullable=True),
     UniqueConstraint("source_id", "seq", name="uq_proposals_source_seq"),
 )
+
+# --- the public site (0008): corrections and additions sent by readers -----------------
+
+# What a reader of the public site reported (an error, or information to add), waiting in
+# the desk's review queue. Never deleted: a decision sets the status with who, when and a
+# note; accepting records the decision only (an editor then corrects the claims). The
+# reader's text and contact can name anyone: always sealed on PostgreSQL.
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", Integer, nullable=True, index=True),  # as given: no foreign key
+    Column("kind", String(16), nullable=False),  # error, information
+    Column("text", Sealed("corrections.text"), nullable=False),
+    Column("contact", Sealed("corrections.contact"), nullable=True),
+    Column("received_at", String(32), nullable=False),
+    Column("status", String(16), nullable=False, index=True),  # new, accepted, dismissed
+    Column("decided_by", String(128), nullable=True),
+    Column("decided_at", String(32), nullable=True),
+    Column("note", Sealed("corrections.note"), nullable=True),
+)

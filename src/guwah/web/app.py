@@ -68,7 +68,8 @@ def _error(request: Request, status: int, message: str) -> Response:
         return JSONResponse({"error": message}, status_code=status)
     if is_htmx(request):
         return render(request, "fragments/error.html", {"message": message}, status)
-    return render(request, "error.html", {"message": message, "status": status}, status)
+    page = "public/error.html" if getattr(request.app.state, "public", False) else "error.html"
+    return render(request, page, {"message": message, "status": status}, status)
 
 
 def _handlers(app: FastAPI) -> None:
@@ -104,7 +105,9 @@ def _handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else "error"
         if exc.status_code == 404 and detail == "Not Found":
             detail = i18n._("There is no such page.")
-        return _error(request, exc.status_code, detail)
+        response = _error(request, exc.status_code, detail)
+        response.headers.update(exc.headers or {})  # WWW-Authenticate, Allow, Retry-After
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -91,8 +91,11 @@ def login_url(request: Request) -> str:
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site (never //evil.example or a scheme)."""
+    """Only a path on this site (never //evil.example or a scheme; no backslash or control
+    character either, which browsers read as a slash or drop: a tab in "/<tab>/evil")."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
         return "/"
     return target
 

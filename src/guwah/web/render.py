@@ -3,14 +3,41 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from guwah.web import i18n
 
 SCRIPT_LANG = {"Arab": ("ug", "rtl"), "Cyrl": (None, "ltr"), "Hani": ("zh", "ltr")}
+
+
+def _code(script: Any) -> str:
+    return str(getattr(script, "value", script))
+
+
+def _gettext(message: str) -> Markup:
+    """The translation, escaped: Jinja's newstyle gettext marks whatever it gets back as
+    safe markup, and templates also pass values from the archive through ``_()`` (a
+    relation typed in a testimony), which must stay text."""
+    return escape(i18n._(message))
+
+
+def _ngettext(singular: str, plural: str, n: int) -> Markup:
+    return escape(i18n.ngettext(singular, plural, n))
+
+
+def web_url(url: object) -> str | None:
+    """The URL when it may be a link (http or https with a host), else None: a source's
+    URL is typed by whoever records it, and ``javascript:`` in an href would run in the
+    desk's origin."""
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def _environment() -> Environment:
@@ -22,7 +49,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n._, i18n.ngettext, newstyle=True
+        _gettext, _ngettext, newstyle=True
     )
     env.globals.update(
         lang=i18n.current,
@@ -30,9 +57,11 @@ def _environment() -> Environment:
         languages=i18n.LANGUAGES,
         language_name=i18n.language_name,
     )
-    env.filters["script_dir"] = lambda script: SCRIPT_LANG.get(str(script), (None, "auto"))[1]
-    env.filters["script_lang"] = lambda script: SCRIPT_LANG.get(str(script), (None, None))[0]
+    # a Script member's str() is "Script.ARABIC": look scripts up by their value ("Arab")
+    env.filters["script_dir"] = lambda script: SCRIPT_LANG.get(_code(script), (None, "auto"))[1]
+    env.filters["script_lang"] = lambda script: SCRIPT_LANG.get(_code(script), (None, None))[0]
     env.filters["value"] = lambda item: getattr(item, "value", item)
+    env.filters["web_url"] = web_url
     return env
 
 

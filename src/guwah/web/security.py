@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -45,6 +47,10 @@ def security_headers(*, tls: bool, private: bool) -> list[tuple[bytes, bytes]]:
     return headers
 
 
+# the stylesheet, scripts and icons: the same for everyone, kept by the browser for an hour
+STATIC_CACHE = (b"cache-control", b"public, max-age=3600")
+
+
 class SecurityHeaders:
     """Adds the headers to every HTTP response (and replaces any the app set)."""
 
@@ -52,18 +58,23 @@ class SecurityHeaders:
         self.app = app
         self.headers = security_headers(tls=tls, private=private)
         self.names = {name for name, _ in self.headers}
+        self.static = [h for h in self.headers if h[0] != b"cache-control"] + [STATIC_CACHE]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
+        static = scope.get("path", "").startswith("/static/")
+
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 kept = [(k, v) for k, v in message.get("headers", []) if k not in self.names]
-                if scope.get("path", "").startswith("/static/"):
+                added = self.headers
+                if static and message.get("status") in (200, 304):  # nothing private: cached
                     kept = [(k, v) for k, v in kept if k != b"cache-control"]
-                message["headers"] = kept + self.headers
+                    added = self.static
+                message["headers"] = kept + added
             await send(message)
 
         await self.app(scope, receive, sending)
@@ -100,7 +111,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _BodyTooLarge
+                    raise _BodyTooLarge(413, self._message().decode())
             return message
 
         async def sending(message: Message) -> None:
@@ -120,8 +131,9 @@ class BodyLimit:
         return f"the upload is larger than the limit of {mib:g} MiB".encode()
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(HTTPException):
+    """Raised inside the app while it reads a streamed body (no Content-Length): an HTTP
+    error, so that the app answers with its one-line 413 page instead of a crash (500)."""
 
 
 async def _too_large(send: Send, status: int, text: bytes) -> None:

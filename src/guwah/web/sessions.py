@@ -36,8 +36,13 @@ class SessionStore:
         now = time.monotonic()
         session = Session(secrets.token_urlsafe(32), username, secrets.token_urlsafe(32), now, now)
         with self._lock:
+            for old in [s for s in self._sessions.values() if self._expired(s, now)]:
+                del self._sessions[old.id]  # sessions never used again are forgotten here
             self._sessions[session.id] = session
         return session
+
+    def _expired(self, session: Session, now: float) -> bool:
+        return now - session.seen > self.idle_seconds or now - session.started > self.max_seconds
 
     def get(self, session_id: str | None) -> Session | None:
         """The live session with this id (its idle clock restarted), or None."""
@@ -48,7 +53,7 @@ class SessionStore:
             session = self._sessions.get(session_id)
             if session is None:
                 return None
-            if now - session.seen > self.idle_seconds or now - session.started > self.max_seconds:
+            if self._expired(session, now):
                 del self._sessions[session_id]
                 return None
             session.seen = now

@@ -106,7 +106,8 @@ def login(
     if principal.owner:  # an archive without accounts is never served
         message = i18n._("This archive has no accounts yet: create one with `guwah user add`.")
         return _login_page(request, target, message, 403)
-    session = desk.sessions.start(principal.name)
+    desk.sessions.end(request.cookies.get(SESSION_COOKIE))  # this browser's earlier session
+    session = desk.sessions.start(principal.name)  # always a new id (no session fixation)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE, session.id, httponly=True, samesite="strict",
@@ -157,5 +158,6 @@ def unlock(
 def language(request: Request, code: str, next: str | None = None) -> Response:
     response = RedirectResponse(safe_next(next), status_code=303)
     if code in i18n.LANGUAGES:
-        response.set_cookie(LANG_COOKIE, code, samesite="lax", max_age=365 * 86400)
+        secure = desk_of(request).settings.secure_cookies  # HTTPS only, as the session's
+        response.set_cookie(LANG_COOKIE, code, samesite="lax", max_age=365 * 86400, secure=secure)
     return response
