@@ -54,7 +54,11 @@ def test_complete_catalogues_translate_every_message(lang: str) -> None:
     po = ROOT / "src/guwah/web/locale" / lang / "LC_MESSAGES/messages.po"
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=lang)
-    translated = {str(m.id) for m in catalog if m.id and m.string and not m.fuzzy}
+    translated = {
+        m.id[0] if isinstance(m.id, tuple) else m.id
+        for m in catalog
+        if m.id and m.string and not m.fuzzy
+    }
     missing = sorted(_messages() - translated)
     assert not missing, f"{len(missing)} messages lack a {lang} translation: {missing[:10]}"
 

@@ -40,7 +40,7 @@ def _print(entry: CaseEntry) -> None:
     console.print(f"{case.id}  {case.person_id}{who}  [{case.status.value}]", highlight=False)
     console.print(f"owner: {case.owner or '-'}", highlight=False)
     if case.next_steps:
-        console.print(f"next steps: {case.next_steps}", highlight=False)
+        console.print(f"next steps: {case.next_steps}", highlight=False, soft_wrap=True)
     if entry.next_due:
         late = " (overdue)" if entry.overdue else ""
         console.print(f"next due: {entry.next_due.isoformat()}{late}", highlight=False)
@@ -54,6 +54,7 @@ def _print(entry: CaseEntry) -> None:
         console.print(
             f"  {number}. [{mark}] {action.kind.value}{when}{due}{late}: {action.description}",
             highlight=False,
+            soft_wrap=True,
         )
 
 
