@@ -54,7 +54,7 @@ def _environment() -> Environment:
     env.globals.update(
         lang=i18n.current,
         direction=i18n.direction,
-        languages=i18n.LANGUAGES,
+        interface_languages=i18n.LANGUAGES,
         language_name=i18n.language_name,
     )
     # a Script member's str() is "Script.ARABIC": look scripts up by their value ("Arab")
