@@ -19,6 +19,7 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
         ("bench_match.py", "recall@10"),
         ("bench_dedupe.py", "precision"),
         ("bench_audit.py", "entries/s"),
+        ("bench_web.py", "req/s"),
         ("extract_eval.py", "articles/s"),
     ],
 )
