@@ -286,3 +286,21 @@ def test_spam_and_bad_input_are_refused_with_one_line_and_nothing_stored(site: S
     status, page = _send(site)
     assert status == 429 and "too many" in _alert(page).lower()
     assert site.count("corrections") == before + 2
+
+
+def test_guessing_hidden_ids_does_not_grow_the_audit_log(web: Web) -> None:
+    app = TestClient(public_app(web.desk), base_url="http://127.0.0.1")
+
+    def entries() -> int:
+        archive = web.desk.archive
+        assert archive is not None
+        with archive.engine.connect() as conn:
+            return int(
+                conn.execute(select(func.count()).select_from(tables.audit_log)).scalar_one()
+            )
+
+    before = entries()
+    for number in range(1, 40):
+        app.get(f"/victims/P-{number:06d}")
+    app.get("/victims/P-999999")
+    assert entries() == before

@@ -116,6 +116,17 @@ def show_person(archive: Archive, public_id: str) -> PersonDetail:
     )  # fmt: skip
 
 
+def may_see(archive: Archive, public_id: str) -> bool:
+    """Whether the role may see this person (the one they were merged into), asked without
+    an audit entry: the public site answers "no such page" to anyone, and a stranger's
+    guesses must not fill the audit log. A malformed id is an InvalidInput."""
+    check(archive, Action.SHOW)
+    number = person_number(public_id)
+    with archive.engine.connect() as conn:
+        kept = matching.merged_into(conn, [number]).get(number, number)
+        return kept in access.visible_people(conn, archive, [kept])
+
+
 @dataclass
 class Shown:
     """A person's record (with those merged into them) cut down to what may be shown."""

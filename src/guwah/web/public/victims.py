@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from guwah.model.errors import AccessDenied, InvalidInput, NotFound
 from guwah.services.archive import Archive
-from guwah.services.query import PersonDetail, find_people, show_person
+from guwah.services.query import PersonDetail, find_people, may_see, show_person
 from guwah.web import i18n
 from guwah.web.public.pages import (
     Links,
@@ -96,6 +96,8 @@ def public_detail(archive: Archive, public_id: str) -> PersonDetail:
     """The victim as the public level shows them; 404 for anything else (unknown, hidden,
     not a victim), with the same words each time."""
     try:
+        if not may_see(archive, public_id):  # no access.denied entry per stranger's guess
+            raise no_such_page()
         detail = show_person(archive, public_id)
     except (AccessDenied, NotFound, InvalidInput):
         raise no_such_page() from None
