@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from httpx import Response
+from httpx2 import Response
 from sqlalchemy import func, select
 
 from guwah.model.errors import AccessDenied
