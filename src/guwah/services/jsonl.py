@@ -14,7 +14,15 @@ from sqlalchemy import Row
 from guwah.model.claimvalues import check_value, describe_value
 from guwah.model.dates import normalise_date, parse_date
 from guwah.model.errors import InvalidInput
-from guwah.model.records import Case, Claim, EvidenceFile, Person, Source, parse_id
+from guwah.model.records import (
+    Case,
+    Claim,
+    EvidenceFile,
+    NameForm,
+    Person,
+    Source,
+    parse_id,
+)
 from guwah.model.vocab import (
     ActionKind,
     CaseStatus,
@@ -50,6 +58,17 @@ def place_to_json(row: Row[Any]) -> dict[str, Any]:
     }
 
 
+def name_to_json(name: NameForm) -> dict[str, Any]:
+    """A name form as the JSON Lines export, ``guwah show --json`` and the API write it."""
+    return {
+        "text": name.text,
+        "script": name.script.value,
+        "lang": name.lang,
+        "kind": name.kind.value,
+        "source": name.source_id,
+    }
+
+
 def person_to_json(person: Person) -> dict[str, Any]:
     return {
         "type": "person",
@@ -57,16 +76,7 @@ def person_to_json(person: Person) -> dict[str, Any]:
         "kinds": [k.value for k in person.kinds],
         "sensitivity": person.sensitivity.value,
         "external_refs": [{"namespace": r.namespace, "ref": r.ref} for r in person.external_refs],
-        "names": [
-            {
-                "text": n.text,
-                "script": n.script.value,
-                "lang": n.lang,
-                "kind": n.kind.value,
-                "source": n.source_id,
-            }
-            for n in person.names
-        ],
+        "names": [name_to_json(n) for n in person.names],
         "created_at": _time(person.created_at),
         "created_by": person.created_by,
     }

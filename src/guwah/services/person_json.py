@@ -12,6 +12,7 @@ from typing import Any
 
 from guwah.model.records import Case, Claim, Source
 from guwah.model.view import ViewValue
+from guwah.services.jsonl import name_to_json
 from guwah.services.query import PersonDetail
 
 
@@ -77,16 +78,7 @@ def detail_json(detail: PersonDetail) -> dict[str, Any]:
         "asked_for": detail.asked_for,
         "kinds": [k.value for k in person.kinds],
         "sensitivity": person.sensitivity.value,
-        "names": [
-            {
-                "text": n.text,
-                "script": n.script.value,
-                "lang": n.lang,
-                "kind": n.kind.value,
-                "source": n.source_id,
-            }
-            for n in person.names
-        ],
+        "names": [name_to_json(n) for n in person.names],
         "external_refs": [f"{r.namespace}:{r.ref}" for r in person.external_refs],
         "view": {
             "best_name": view.best_name,
