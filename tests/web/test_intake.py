@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from guwah.secure.policy import Role
+from guwah.services.evidence_folder import folder_of
 from guwah.store import tables
 from tests.web.conftest import Web
 
@@ -254,3 +255,29 @@ def test_fragments_roles_and_the_token(web: Web) -> None:
         k: v for k, v in before.items() if k != "audit_log"
     }
     assert now["audit_log"] > before["audit_log"]  # the refusals are audited
+
+
+def test_an_uploaded_file_never_touches_the_disk_in_plaintext(
+    web: Web, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file above the form parser's usual spooling size (1 MiB) is held in memory and
+    encrypted from there: with no usable temporary folder at all, the upload still
+    succeeds, and its words are found nowhere on disk afterwards."""
+    canary = "Canary-7f3a: the camp at Dabancheng, cell 14. ".encode()
+    data = canary * (3 * 1024 * 1024 // len(canary))  # 3 MiB
+    client = web.login(Role.EDITOR)
+    csrf = web.csrf("/intake")
+    before = counts(web)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "no-such-folder"))
+    letter = ("files", ("letter.txt", data, "text/plain"))
+    answer = client.post("/intake", data=intake_form(csrf), files=[letter], follow_redirects=False)
+    assert answer.status_code == 303, answer.text[:2000]
+    assert counts(web)["evidence_files"] == before["evidence_files"] + 1
+
+    assert web.desk.archive is not None
+    kept = folder_of(web.desk.archive)
+    searched = {p for p in tmp_path.rglob("*") if p.is_file()}
+    searched |= {p for p in Path(web.location).parent.rglob("*") if p.is_file()}
+    assert any(p.parent == kept for p in searched)  # the encrypted blob was looked at
+    for path in searched:
+        assert canary[:20] not in path.read_bytes(), f"plaintext found in {path}"

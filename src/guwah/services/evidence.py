@@ -27,6 +27,7 @@ from guwah.secure.policy import Action
 from guwah.services import access, auditing
 from guwah.services.archive import Archive
 from guwah.services.evidence_folder import INCOMING, fsync_folder, max_bytes, open_folder
+from guwah.services.evidence_input import Incoming, incoming
 from guwah.services.evidence_media import guess_media_type
 from guwah.store import ids, tables
 from guwah.store.convert import now_text
@@ -88,7 +89,7 @@ class Added:
 
 def add_file(
     archive: Archive,
-    path: Path,
+    path: Path | Incoming,
     *,
     source: str | None = None,
     acquired_how: str | None = None,
@@ -98,7 +99,8 @@ def add_file(
     derived_from: str | None = None,
     derivation: str | None = None,
 ) -> Added:
-    """Store a file encrypted, with its hashes and custody; the same bytes are kept once."""
+    """Store a file (or bytes held in memory: ``Incoming.memory``) encrypted, with its
+    hashes and custody; the same bytes are kept once."""
     access.check(archive, Action.EVIDENCE_ADD)
     if (derived_from is None) != (derivation is None):
         raise InvalidInput("--derived-from and --derivation go together")
@@ -137,7 +139,7 @@ def add_file(
         with archive.engine.connect() as conn:
             existing = store.find_by_name(conn, staged.name)
         if existing is None:
-            raise ArchiveError(f"{path} could not be stored; nothing was recorded")
+            raise ArchiveError(f"{staged.incoming.label} could not be stored; nothing was recorded")
         return _added(existing, True, staged.digests, staged.media_type)
     return _added(number, False, staged.digests, staged.media_type)
 
@@ -160,7 +162,7 @@ class Staged:
     (``record_staged``). The caller ``discard``s the temporary blob at the end, and
     ``unmove``s the stored one if its transaction fails after the blob was moved."""
 
-    path: Path
+    incoming: Incoming
     digests: blobs.Digests
     media_type: str
     name: str  # the storage name
@@ -172,7 +174,7 @@ class Staged:
 
     def sealed(self, how: str | None, by: str, at: str | None) -> Sealed:
         return Sealed(
-            filename=self.path.name,
+            filename=self.incoming.filename,
             sha256=self.digests.sha256,
             sha512=self.digests.sha512,
             acquired_how=how,
@@ -195,35 +197,36 @@ class Staged:
             fsync_folder(self.moved.parent)
 
 
-def stage(archive: Archive, path: Path, *, media_type: str | None = None) -> Staged:
+def stage(archive: Archive, path: Path | Incoming, *, media_type: str | None = None) -> Staged:
     """Hash the file, find whether its bytes are stored already, and if not encrypt it
     with a new data key to a temporary blob in the evidence folder (read twice: if the
     two reads differ nothing is kept)."""
     limit = max_bytes()
     keyring = archive.keyring()
-    with blobs.open_input(path, limit) as handle:
+    given = incoming(path)
+    with given.open(limit) as handle:
         digests = blobs.hash_stream(handle, limit)
     if digests.size == 0:
-        raise InvalidInput(f"{path} is empty: nothing to keep as evidence")
-    kind = media_type or guess_media_type(path.name, digests.head)
+        raise InvalidInput(f"{given.label} is empty: nothing to keep as evidence")
+    kind = media_type or guess_media_type(given.filename, digests.head)
     with archive.engine.begin() as conn:
         name = store.storage_name(store.names_secret(conn, keyring), digests.sha256)
         existing = store.find_by_name(conn, name)
         folder = open_folder(archive, conn, create=existing is None)
-    staged = Staged(path, digests, kind, name, existing, folder)
+    staged = Staged(given, digests, kind, name, existing, folder)
     if existing is not None:
         return staged
     staged.key = new_key()
     staged.temp = folder / f"{INCOMING}{secrets.token_hex(8)}"
     try:
         fd = os.open(staged.temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "wb") as target, path.open("rb") as src:
+        with os.fdopen(fd, "wb") as target, given.open(limit) as src:
             binding = store.blob_binding(name, digests.sha256)
             again = blobs.encrypt(src, target, staged.key, binding)
             target.flush()
             os.fsync(target.fileno())
         if (again.size, again.sha256) != (digests.size, digests.sha256):
-            raise InvalidInput(f"{path} changed while it was read; nothing was stored")
+            raise InvalidInput(f"{given.label} changed while it was read; nothing was stored")
     except BaseException:
         staged.discard()
         raise

@@ -27,7 +27,15 @@ from guwah.web.context import (
 )
 from guwah.web.desk import Desk
 from guwah.web.render import render
-from guwah.web.security import ASGIApp, BodyLimit, Receive, Scope, SecurityHeaders, Send
+from guwah.web.security import (
+    ASGIApp,
+    BodyLimit,
+    Receive,
+    Scope,
+    SecurityHeaders,
+    Send,
+    keep_parts_in_memory,
+)
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("guwah.web")
@@ -124,7 +132,9 @@ def _handlers(app: FastAPI) -> None:
 
 
 def _wrap(app: FastAPI, desk: Desk, *, private: bool) -> ASGIApp:
-    limited = BodyLimit(app, max_bytes=int(desk.settings.max_upload_mb * 1024 * 1024))
+    max_body = int(desk.settings.max_upload_mb * 1024 * 1024)
+    keep_parts_in_memory(max_body)
+    limited = BodyLimit(app, max_bytes=max_body)
     secured = SecurityHeaders(limited, tls=desk.settings.secure_cookies, private=private)
     return Language(secured)
 

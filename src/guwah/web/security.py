@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartParser
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -148,3 +149,11 @@ async def _too_large(send: Send, status: int, text: bytes) -> None:
         }
     )
     await send({"type": "http.response.body", "body": text})
+
+
+def keep_parts_in_memory(max_body: int) -> None:
+    """Make the form parser hold every uploaded part in memory, never in a temporary
+    file: Starlette spools a part above ``spool_max_size`` to disk, so that size is set
+    above the largest body the server accepts (``BodyLimit`` refuses more before it is
+    read). The setting is the parser's, hence the process's: the desk is its only user."""
+    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, max_body + 1)

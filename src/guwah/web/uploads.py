@@ -1,19 +1,16 @@
 """Files sent with a desk form, kept as evidence of a source.
 
-Each file is streamed to a temporary folder only this process can read, stored encrypted
-by ``services.evidence.add_file`` (hashes and custody log), and the folder is removed at
-once: no plaintext copy outlives the request. Files are checked (count, not empty, an
-evidence folder to keep them in) before the testimony they come with is written.
+A file arrives in memory (``security.keep_parts_in_memory``: the form parser never spools a part
+to a temporary file) and is stored encrypted from there by ``services.evidence.add_file``
+(hashes and custody log): its plaintext never touches a disk. Files are checked (count,
+not empty, an evidence folder to keep them in) before the testimony they come with is
+written.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from starlette.datastructures import UploadFile
 
@@ -22,11 +19,11 @@ from guwah.model.records import format_id
 from guwah.services import evidence
 from guwah.services.archive import Archive
 from guwah.services.evidence_folder import folder_of
+from guwah.services.evidence_input import Incoming
 from guwah.web import i18n
 from guwah.web.forms_intake import FormProblem
 
 MAX_FILES = 20
-CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -85,13 +82,8 @@ def keep_files(archive: Archive, files: list[UploadFile], source: str, how: str)
 
 
 def _keep(archive: Archive, upload: UploadFile, name: str, source: str, how: str | None) -> Kept:
-    with tempfile.TemporaryDirectory(prefix="guwah-upload-") as folder:  # mode 0700
-        path = Path(folder) / name
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "wb") as target:
-            upload.file.seek(0)
-            shutil.copyfileobj(upload.file, target, CHUNK)
-        added = evidence.add_file(archive, path, source=source, acquired_how=how)
+    given = Incoming.memory(name, upload.file)
+    added = evidence.add_file(archive, given, source=source, acquired_how=how)
     if not added.duplicate:
         return Kept(name, added.id)
     record = evidence.show_file(archive, added.id).record
