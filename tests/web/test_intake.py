@@ -263,7 +263,7 @@ def test_an_uploaded_file_never_touches_the_disk_in_plaintext(
     """A file above the form parser's usual spooling size (1 MiB) is held in memory and
     encrypted from there: with no usable temporary folder at all, the upload still
     succeeds, and its words are found nowhere on disk afterwards."""
-    canary = "Canary-7f3a: the camp at Dabancheng, cell 14. ".encode()
+    canary = b"Canary-7f3a: the camp at Dabancheng, cell 14. "
     data = canary * (3 * 1024 * 1024 // len(canary))  # 3 MiB
     client = web.login(Role.EDITOR)
     csrf = web.csrf("/intake")

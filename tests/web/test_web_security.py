@@ -247,6 +247,26 @@ def test_disabled_account_and_role_change_apply_at_once(web: Web) -> None:
     assert attempt(client, USERS[Role.EDITOR], PASSWORD).status_code == 303
 
 
+def test_a_password_reset_or_new_second_factor_ends_the_sessions(web: Web) -> None:
+    """An admin resets the password of a stolen laptop's account: the session open on it
+    ends at the next request, and so does one when a second factor is enrolled."""
+    archive = web.desk.archive
+    assert archive is not None
+    client = web.login(Role.EDITOR)
+    assert client.get("/", follow_redirects=False).status_code == 200
+    accounts.set_password(archive, USERS[Role.EDITOR], "a new desk password 2025")
+    answer = client.get("/", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+    assert attempt(client, USERS[Role.EDITOR], PASSWORD).status_code == 401  # the old one
+    assert attempt(client, USERS[Role.EDITOR], "a new desk password 2025").status_code == 303
+    assert client.get("/", follow_redirects=False).status_code == 200
+
+    other = web.login(Role.VIEWER)  # the test client now holds the viewer's session
+    assert other.get("/", follow_redirects=False).status_code == 200
+    accounts.enrol_totp(archive, USERS[Role.VIEWER])
+    assert other.get("/", follow_redirects=False).status_code == 303
+
+
 # --- guessing passwords -------------------------------------------------------------------
 
 

@@ -68,6 +68,7 @@ class User:
     created_at: str
     created_by: str
     last_login_at: str | None
+    credentials: str = ""  # a digest of the password hash and second factor: changes with them
 
     def locked(self, at: dt.datetime) -> bool:
         return self.locked_until is not None and self.locked_until > at
@@ -153,7 +154,15 @@ def _user(row: Row[Any]) -> User:
         created_at=row.created_at,
         created_by=row.created_by,
         last_login_at=row.last_login_at,
+        credentials=credentials_stamp(row.password_hash, row.totp_sealed),
     )
+
+
+def credentials_stamp(password_hash: str, totp_sealed: bytes | None) -> str:
+    """What a signed-in session remembers of the credentials it was opened with: when the
+    password or the second factor changes, so does this, and the session ends."""
+    digest = hashlib.sha256(password_hash.encode() + b"|" + (totp_sealed or b""))
+    return digest.hexdigest()[:32]
 
 
 def count(conn: Connection) -> int:

@@ -62,7 +62,7 @@ def signed_in(request: Request) -> DeskUser:
     if session is None:
         raise LoginRequired
     try:
-        principal = desk.principal_of(session.username)
+        principal = desk.principal_of(session.username, session.credentials)
     except AccessDenied:
         desk.sessions.end(session.id)
         raise LoginRequired from None

@@ -90,13 +90,23 @@ class Desk:
     def public(self) -> Archive:
         return self.acting_as(PUBLIC_PRINCIPAL)
 
-    def principal_of(self, username: str) -> Principal:
-        """The account as it is now (role changes and disabling apply at once)."""
+    def principal_of(self, username: str, credentials: str | None = None) -> Principal:
+        """The account as it is now (role changes and disabling apply at once); with the
+        ``credentials`` stamp a session was opened with, refused once the password or the
+        second factor has changed since (a reset ends the sessions it was meant to end)."""
         with self._archive().engine.connect() as conn:
             user = accounts.find(conn, username)
         if user is None or user.disabled or user.locked(accounts.now()):
             raise AccessDenied(f"account {username} is no longer active")
+        if credentials is not None and credentials != user.credentials:
+            raise AccessDenied(f"the credentials of {username} changed: sign in again")
         return Principal(user.username, user.role)
+
+    def credentials_of(self, username: str) -> str:
+        """The account's credentials stamp, for a session opened now."""
+        with self._archive().engine.connect() as conn:
+            user = accounts.find(conn, username)
+        return user.credentials if user is not None else ""
 
     def close(self) -> None:
         with self._lock:

@@ -23,6 +23,7 @@ class Session:
     started: float
     seen: float
     lang: str | None = None
+    credentials: str = ""  # the account's credentials stamp at sign-in
 
 
 @dataclass
@@ -32,9 +33,10 @@ class SessionStore:
     _sessions: dict[str, Session] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def start(self, username: str) -> Session:
+    def start(self, username: str, credentials: str = "") -> Session:
         now = time.monotonic()
-        session = Session(secrets.token_urlsafe(32), username, secrets.token_urlsafe(32), now, now)
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        session = Session(token, username, csrf, now, now, credentials=credentials)
         with self._lock:
             for old in [s for s in self._sessions.values() if self._expired(s, now)]:
                 del self._sessions[old.id]  # sessions never used again are forgotten here

@@ -107,7 +107,8 @@ def login(
         message = i18n._("This archive has no accounts yet: create one with `guwah user add`.")
         return _login_page(request, target, message, 403)
     desk.sessions.end(request.cookies.get(SESSION_COOKIE))  # this browser's earlier session
-    session = desk.sessions.start(principal.name)  # always a new id (no session fixation)
+    stamp = desk.credentials_of(principal.name)
+    session = desk.sessions.start(principal.name, stamp)  # always a new id (no fixation)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE, session.id, httponly=True, samesite="strict",
