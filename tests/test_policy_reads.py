@@ -14,11 +14,13 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from guwah.model.records import format_id
 from guwah.secure import accounts as secure_accounts
 from guwah.secure.policy import MARKER
 from guwah.services import accounts
 from guwah.services.accounts import Credentials
 from guwah.services.archive import open_archive
+from guwah.services.testimony import add_document
 from guwah.store import tables
 from tests.conftest import PASSPHRASE, Cli, Result
 from tests.helpers import error_line, ok
@@ -185,6 +187,29 @@ def test_reads_of_restricted_data_are_audited(staff: dict[str, Run], demo_cli: C
     assert denied == []
     error_line(staff["researcher"]("show", testifier))
     assert audit_entries(demo_cli, "access.denied") == [("rana", testifier)]
+
+
+def test_restricted_people_shown_in_the_duplicate_queue_are_audited(
+    staff: dict[str, Run], demo_cli: Cli
+) -> None:
+    archive = open_archive(demo_cli.location, PASSPHRASE, "tester")
+    try:
+        outcome = add_document(
+            archive,
+            {"source": {"kind": "testimony_written", "title": "Two letters", "sensitivity":
+                        "restricted"},
+             "persons": [{"ref": ref, "sensitivity": "restricted",
+                          "names": [name]}
+                         for ref, name in (("a", "Qeyser Ablimit"), ("b", "Кейсер Аблимит"))]},
+        )  # fmt: skip
+    finally:
+        archive.close()
+    assert outcome.result is not None
+    hidden = {format_id("person", n) for n in outcome.result.person_ids.values()}
+    ok(staff["admin"]("dedupe"))
+    items = json.loads(ok(staff["admin"]("review", "list", "--json")).stdout)
+    assert any({p["id"] for p in item["people"]} == hidden for item in items)
+    assert ("ayla", "review.list") in audit_entries(demo_cli, "restricted.read")
 
 
 def test_an_export_file_of_a_researcher_holds_no_restricted_name(

@@ -27,6 +27,7 @@ from guwah.secure import coverage
 from guwah.secure.audit import ensure_unchanged
 from guwah.secure.coverage import Coverage
 from guwah.secure.policy import Action
+from guwah.services import access
 from guwah.services.access import check
 from guwah.services.archive import Archive
 from guwah.services.auditing import record
@@ -259,7 +260,10 @@ def list_items(
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(STATUSES)}")
     with archive.engine.connect() as conn:
-        return _described(conn, matching.review_items(conn, status, limit))
+        items = matching.review_items(conn, status, limit)
+        described = _described(conn, items)
+    _audit_restricted(archive, "review.list", items)
+    return described
 
 
 def show_item(archive: Archive, item_id: int) -> dict[str, Any]:
@@ -270,7 +274,20 @@ def show_item(archive: Archive, item_id: int) -> dict[str, Any]:
         item = matching.review_item(conn, item_id)
         if item is None:
             raise NotFound(f"no review item {item_id}")
-        return _described(conn, [item])[0]
+        described = _described(conn, [item])[0]
+    _audit_restricted(archive, f"review:{item_id}", [item])
+    return described
+
+
+def _audit_restricted(archive: Archive, target: str, items: Sequence[ReviewItem]) -> None:
+    """Record that restricted people were shown side by side (names and facts), as every
+    other read of restricted records is."""
+    people = {p for item in items for p in item.person_ids}
+    with archive.engine.begin() as conn:
+        hidden = sorted(protect.restricted_ids(conn, tables.persons, people))
+        if hidden:
+            records = [format_id("person", p) for p in hidden]
+            access.audit(conn, archive, access.RESTRICTED_READ, target, {"records": records})
 
 
 def _described(conn: Connection, items: Sequence[ReviewItem]) -> list[dict[str, Any]]:
