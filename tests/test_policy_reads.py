@@ -219,3 +219,35 @@ def test_an_export_file_of_a_researcher_holds_no_restricted_name(
         out = tmp_path / f"out.{fmt}"
         ok(staff["researcher"]("export", "--format", fmt, "-o", str(out)))
         assert RESTRICTED_TESTIFIER not in out.read_text(encoding="utf-8"), fmt
+
+
+def test_a_title_naming_a_testifier_is_withheld_with_the_testifier(
+    staff: dict[str, Run], demo_cli: Cli
+) -> None:
+    """Documenters title testimonies after who gave them: a researcher, who is not shown
+    a testifier without consent to name them, is not shown such a title either."""
+    archive = open_archive(demo_cli.location, PASSPHRASE, "tester")
+    try:
+        outcome = add_document(
+            archive,
+            {"source": {"kind": "testimony_oral", "title": "Testimony of Nurzhan Qasimov",
+                        "sensitivity": "internal", "testifier": "t",
+                        "reliability": "Nurzhan's uncle confirms"},
+             "persons": [{"ref": "t", "kinds": ["testifier"], "sensitivity": "internal",
+                          "names": ["Nurzhan Qasimov"]},
+                         {"ref": "v", "kinds": ["victim"], "sensitivity": "internal",
+                          "names": ["Erkin Qasimov"]}],
+             "claims": [{"subject": "v", "kind": "detained", "date": "2018"}]},
+        )  # fmt: skip
+    finally:
+        archive.close()
+    assert outcome.result is not None
+    victim = format_id("person", outcome.result.person_ids["v"])
+    source = format_id("source", outcome.result.source_id)
+    assert "Testimony of Nurzhan Qasimov" in ok(staff["admin"]("show", victim, "--json")).stdout
+    seen = ok(staff["researcher"]("show", victim, "--json")).stdout
+    assert "detained" in seen and "Nurzhan" not in seen
+
+    ok(staff["admin"]("consent", "record", source, "--publish-name", "--how", "written"))
+    seen = ok(staff["researcher"]("show", victim, "--json")).stdout
+    assert "Testimony of Nurzhan Qasimov" in seen

@@ -334,8 +334,9 @@ class Disclosure:
         title, reliability = source.title, source.reliability
         if self.level is Sensitivity.PUBLIC and source.kind.is_testimony:
             text = text if consent.publish_testimony_text else None
-        if self.level is Sensitivity.PUBLIC and source.testifier_id and testifier is None:
-            # written by a documenter, they often name the testifier ("Testimony of ...")
+        if source.testifier_id and testifier is None:
+            # written by a documenter, they often name the testifier ("Testimony of ...",
+            # "her cousin, reliable"): withheld with the testifier, at every level
             title, reliability = "", None
         return replace(
             source,
