@@ -28,6 +28,12 @@ def test_demo_login_makes_accounts_the_desk_can_serve(
     checked = cli("serve", "--check", "--port", "8123")
     assert checked.exit_code == 0, checked.stderr
     assert "ready to serve the desk" in checked.stdout
+    for bad, why in (("0", "must be above zero"), ("many", "must be a number")):
+        monkeypatch.setenv("GUWAH_WEB_THREADS", bad)
+        refused = cli("serve", "--check")
+        assert refused.exit_code == 1 and refused.stderr.strip().count("\n") == 0
+        assert f"GUWAH_WEB_THREADS {why}" in refused.stderr
+    monkeypatch.delenv("GUWAH_WEB_THREADS")
     monkeypatch.setenv("GUWAH_USER", "documenter")
     refused = cli("serve", "--check")
     assert refused.exit_code == 1 and "not allowed for role editor" in refused.stderr

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -139,6 +142,19 @@ def _wrap(app: FastAPI, desk: Desk, *, private: bool) -> ASGIApp:
     return Language(secured)
 
 
+def _working_threads(threads: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """A lifespan that sets how many requests run at once in the worker threads (the
+    routes are plain functions; Starlette runs each in a thread, 40 at once by default).
+    Fewer threads than connections in the pool keep each connection's page cache warm."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    return lifespan
+
+
 def build_desk_app(desk: Desk) -> FastAPI:
     """The FastAPI app of the desk (routes, handlers), before the outer middleware."""
     from guwah.web.routes import ROUTERS
@@ -150,6 +166,7 @@ def build_desk_app(desk: Desk) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        lifespan=_working_threads(desk.settings.threads),
     )
     app.state.desk = desk
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -171,7 +188,13 @@ def desk_app(desk: Desk) -> ASGIApp:
 def build_public_app(desk: Desk) -> FastAPI:
     from guwah.web.public import PUBLIC_ROUTERS
 
-    app = FastAPI(title="Guwah public site", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="Guwah public site",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=_working_threads(desk.settings.threads),
+    )
     app.state.desk = desk
     app.state.public = True
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

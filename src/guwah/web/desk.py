@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, field, replace
 
 from guwah.model.errors import AccessDenied, ArchiveError
+from guwah.names.readings import read_words
 from guwah.secure import accounts
 from guwah.secure.policy import Principal, Role
 from guwah.services.archive import Archive, open_archive
@@ -42,6 +43,7 @@ class Desk:
     def open(cls, location: str, passphrase: str | None, settings: WebSettings) -> Desk:
         desk = cls(location, settings)
         desk.unlock(passphrase)
+        read_words("Maimaiti")  # loads the name tables now, not at the first live match
         return desk
 
     def unlock(self, passphrase: str | None) -> None:

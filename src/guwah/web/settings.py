@@ -32,6 +32,9 @@ class WebSettings:
     login_per_minute: int = 10
     # public corrections accepted per hour from one address
     corrections_per_hour: int = 5
+    # requests worked on at once (the rest wait their turn): one process runs Python on
+    # one core, so more threads only trade one another's caches and the interpreter lock
+    threads: int = 4
 
     @classmethod
     def from_env(cls) -> WebSettings:
@@ -44,4 +47,5 @@ class WebSettings:
             corrections_per_hour=int(
                 _number("GUWAH_WEB_CORRECTIONS_PER_HOUR", cls.corrections_per_hour)
             ),
+            threads=int(_number("GUWAH_WEB_THREADS", cls.threads)),
         )
