@@ -31,7 +31,7 @@ def test_wrong_password_is_one_line_and_no_session(web: Web) -> None:
         "/login", data={"username": "erkin", "password": "nope", "pre": pre}, follow_redirects=False
     )
     assert answer.status_code == 401
-    assert "wrong user name or password" in answer.text
+    assert "Sign-in failed: wrong user name, password or authenticator code." in answer.text
     assert web.client.get("/", follow_redirects=False).status_code == 303
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx2 as httpx
+import pyotp
 import pytest
 from sqlalchemy import text
 from starlette.testclient import TestClient
@@ -308,6 +309,38 @@ def test_lock_out_after_failures_applies_on_the_desk_and_is_audited(web: Web) ->
     assert {e.target for e in failures} == {"user:erkin"}
     accounts.unlock(web.desk.archive, "erkin")
     assert attempt(web.client, "erkin", PASSWORD).status_code == 303
+
+
+def test_a_second_factor_on_the_desk_tells_a_guesser_nothing(web: Web) -> None:
+    """With a second factor, a right password without its code, a wrong password and a
+    disabled account all get the same answer and count as failures; the right code signs
+    in, and the same code cannot be used again."""
+    archive = web.desk.archive
+    assert archive is not None
+    secret, _uri = accounts.enrol_totp(archive, "erkin")
+    generic = "Sign-in failed: wrong user name, password or authenticator code."
+    before = last_seq(web)
+    no_code = attempt(web.client, "erkin", PASSWORD)
+    wrong = attempt(web.client, "erkin", "not the password")
+    bad_code = web.client.post("/login", data={
+        "username": "erkin", "password": PASSWORD, "totp": "000000", "pre": pre_token(web.client)
+    }, follow_redirects=False)  # fmt: skip
+    for answer in (no_code, wrong, bad_code):
+        assert answer.status_code == 401 and one_line(answer) == generic
+    failures = [e for e in latest_entries(archive, 20) if e.seq > before]
+    assert [e.action for e in failures] == ["login.failed"] * 3
+
+    code = pyotp.TOTP(secret).now()
+    data = {"username": "erkin", "password": PASSWORD, "totp": code, "pre": pre_token(web.client)}
+    assert web.client.post("/login", data=data, follow_redirects=False).status_code == 303
+    assert web.client.get("/", follow_redirects=False).status_code == 200
+    data["pre"] = pre_token(web.client)
+    reused = web.client.post("/login", data=data, follow_redirects=False)
+    assert reused.status_code == 401 and one_line(reused) == generic
+
+    accounts.set_disabled(archive, "rana", True)
+    disabled = attempt(web.client, "rana", PASSWORD)
+    assert disabled.status_code == 401 and one_line(disabled) == generic
 
 
 # --- forms from other sites, pages without a session ---------------------------------------

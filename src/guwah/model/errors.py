@@ -21,3 +21,7 @@ class ArchiveError(GuwahError):
 
 class AccessDenied(GuwahError):
     """The signed-in user's role does not allow this, or the login failed."""
+
+
+class AccountLocked(AccessDenied):
+    """The login failed because the account is locked (too many failed logins)."""

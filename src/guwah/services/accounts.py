@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from guwah.model.errors import AccessDenied, InvalidInput, NotFound
+from guwah.model.errors import AccessDenied, AccountLocked, InvalidInput, NotFound
 from guwah.secure import accounts
 from guwah.secure.accounts import MAX_FAILURES, Token, User
 from guwah.secure.policy import Action, Principal, Role
@@ -73,6 +73,7 @@ def _fail(archive: Archive, name: str, message: str, user: User | None = None) -
             f"; account {name} locked until {locked:%Y-%m-%d %H:%M} UTC "
             f"after {MAX_FAILURES} failed logins"
         )
+        return AccountLocked(message)
     return AccessDenied(message)
 
 
@@ -92,12 +93,13 @@ def _by_password(archive: Archive, credentials: Credentials, ask: Ask | None) ->
     at = accounts.now()
     if user is not None and user.locked(at):
         assert user.locked_until is not None
-        raise _fail(
+        failed = _fail(
             archive,
             name,
             f"account {name} is locked until {user.locked_until:%Y-%m-%d %H:%M} UTC "
             "(too many failed logins; an admin can unlock it)",
         )
+        raise AccountLocked(str(failed))
     password = credentials.password
     if password is None:
         if ask is None:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from guwah.model.errors import AccessDenied, ArchiveError
+from guwah.model.errors import AccessDenied, AccountLocked, ArchiveError
 from guwah.services.accounts import Credentials, sign_in
 from guwah.web import i18n
 from guwah.web.context import (
@@ -26,12 +26,10 @@ from guwah.web.sessions import RateLimit, same_token
 router = APIRouter(include_in_schema=False)
 
 
-class _NeedsCode(Exception):
-    pass
-
-
-def _ask(kind: str, _username: str) -> str:
-    raise _NeedsCode(kind)
+def _no_code(_kind: str, _username: str) -> str:
+    """An account with a second factor signed in without its code: a failed sign-in like
+    any other (saying "now the code" would tell a guesser the password was right)."""
+    return ""
 
 
 def _limit(request: Request) -> RateLimit:
@@ -97,12 +95,12 @@ def login(
     archive = desk.anonymous()
     credentials = Credentials(username.strip(), password, totp.strip() or None)
     try:
-        principal = sign_in(archive, credentials, _ask)
-    except _NeedsCode:
-        message = i18n._("Enter the six-digit code from your authenticator app.")
-        return _login_page(request, target, message, 401, username)
-    except AccessDenied as exc:
+        principal = sign_in(archive, credentials, _no_code)
+    except AccountLocked as exc:
         return _login_page(request, target, str(exc), 401, username)
+    except AccessDenied:  # the same words whichever of the three was wrong, or disabled
+        message = i18n._("Sign-in failed: wrong user name, password or authenticator code.")
+        return _login_page(request, target, message, 401, username)
     if principal.owner:  # an archive without accounts is never served
         message = i18n._("This archive has no accounts yet: create one with `guwah user add`.")
         return _login_page(request, target, message, 403)
