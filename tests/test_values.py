@@ -10,6 +10,7 @@ from guwah.ingest.values import (
     ValueParseError,
     parse_date,
     parse_ethnicity,
+    parse_facility,
     parse_gender,
     parse_reason,
     parse_sentence,
@@ -244,3 +245,30 @@ def test_parse_reason(text: str, expected: str) -> None:
 def test_parse_reason_empty() -> None:
     with pytest.raises(ValueError, match="empty"):
         parse_reason("")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("camp", "camp"),
+        ("Re-education camp", "camp"),
+        ("职业技能教育培训中心", "camp"),  # the state's name for the camps
+        ("лагерь", "camp"),
+        ("қайта тәрбиелеу лагері", "camp"),
+        ("يىغىۋېلىش لاگېرى", "camp"),
+        ("看守所", "detention_centre"),
+        ("СИЗО", "detention_centre"),
+        ("detention_centre", "detention_centre"),
+        ("قاماقخانا", "detention_centre"),
+        ("监狱", "prison"),
+        ("түрме", "prison"),
+        ("تۈرمە", "prison"),
+        ("«тюрьма»", "prison"),
+        ("派出所", "police_custody"),
+        ("ساقچىخانا", "police_custody"),
+        ("a farm", None),
+        ("", None),
+    ],
+)
+def test_parse_facility(text: str, expected: str | None) -> None:
+    assert parse_facility(text) == expected

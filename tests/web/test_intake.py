@@ -281,3 +281,24 @@ def test_an_uploaded_file_never_touches_the_disk_in_plaintext(
     assert any(p.parent == kept for p in searched)  # the encrypted blob was looked at
     for path in searched:
         assert canary[:20] not in path.read_bytes(), f"plaintext found in {path}"
+
+
+def test_where_someone_was_held_is_read_in_the_documenters_languages(web: Web) -> None:
+    client = web.login(Role.EDITOR)
+    form = intake_form(
+        web.csrf("/intake"),
+        **{
+            "victim-1-claim-1-kind": "detained",
+            "victim-1-claim-1-value": "лагерь: намаз",
+            "victim-1-claim-1-date": "2017-06",
+            "victim-1-claim-2-kind": "transferred",
+            "victim-1-claim-2-value": "看守所：宗教极端",
+            "victim-1-claim-2-date": "2018",
+        },
+    )
+    answer = client.post("/intake", data=form, follow_redirects=False)
+    assert answer.status_code == 303, answer.text[:3000]
+    created = re.search(r"created=(P-\d{6})", answer.headers["location"])
+    assert created, answer.headers["location"]
+    page = client.get(f"/persons/{created.group(1)}").text
+    assert "camp: намаз" in page and "detention centre: 宗教极端" in page

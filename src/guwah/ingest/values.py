@@ -217,6 +217,48 @@ def parse_ethnicity(text: str) -> str:
     return _ETHNICITY_OF.get(cleaned.casefold(), cleaned.title())
 
 
+# Where someone was held, in the words documenters write in each of their languages
+# (English, Russian, Kazakh, Uyghur, Chinese), the state's euphemisms included: a
+# "vocational skills education and training centre" is a camp.
+_FACILITIES = {
+    "camp": (
+        "camp|re-education camp|reeducation camp|concentration camp|internment camp|"
+        "political education camp|training centre|training center|"
+        "лагерь|лагерь перевоспитания|концлагерь|концентрационный лагерь|"
+        "центр профессионального обучения|қайта тәрбиелеу лагері|лагері|"
+        "لاگېر|يىغىۋېلىش لاگېرى|جازا لاگېرى|تەربىيەلەش مەركىزى|"
+        "集中营|再教育营|拘押营|教培中心|职业技能教育培训中心|教育转化培训中心|转化中心|培训中心"
+    ),
+    "detention_centre": (
+        "detention centre|detention center|pre-trial detention|jail|"
+        "сизо|следственный изолятор|изолятор|тергеу изоляторы|изолятор уақытша ұстау|"
+        "قاماقخانا|تۇتۇپ تۇرۇش ئورنى|"
+        "看守所|拘留所"
+    ),
+    "prison": (
+        "prison|penitentiary|labour camp|labor camp|"
+        "тюрьма|колония|исправительная колония|түрме|колониясы|"
+        "تۈرمە|ئەمگەك بىلەن ئۆزگەرتىش لاگېرى|"
+        "监狱|劳改营|劳改"
+    ),
+    "police_custody": (
+        "police custody|police station|police|"
+        "полиция|полицейский участок|отделение полиции|полиция бөлімі|"
+        "ساقچىخانا|ساقچى|"
+        "派出所|公安局"
+    ),
+}
+_FACILITY_OF = {w.casefold(): code for code, words in _FACILITIES.items() for w in words.split("|")}
+
+
+def parse_facility(text: str) -> str | None:
+    """The facility type (``camp``, ``detention_centre``, ``prison``, ``police_custody``)
+    a word or phrase names in any of the five languages (``лагерь``, ``看守所``, ``تۈرمە``,
+    ``detention centre``), or None."""
+    cleaned = _clean(text).strip("\"'“”«»「」").casefold().replace("_", " ")
+    return _FACILITY_OF.get(cleaned)
+
+
 REASON_TAGS: dict[str, str] = {
     "宗教极端": "religious extremism",
     "去过敏感国家": "travel to a sensitive country",

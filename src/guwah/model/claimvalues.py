@@ -158,7 +158,8 @@ def describe_value(kind: ClaimKind, value: dict[str, Any]) -> str:
     if kind is ClaimKind.SENTENCED:
         return _describe_sentence(value)
     if kind in (ClaimKind.DETAINED, ClaimKind.TRANSFERRED):
-        parts = [value.get("facility_type", ""), value.get("reason", ""), value.get("text", "")]
+        facility = str(value.get("facility_type", "")).replace("_", " ")  # detention centre
+        parts = [facility, value.get("reason", ""), value.get("text", "")]
         return ": ".join(p for p in parts if p)
     if kind is ClaimKind.FLED:
         return " ".join(p for p in (value.get("destination", ""), value.get("text", "")) if p)

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from guwah.ingest.values import parse_ethnicity, parse_gender, parse_sentence
+from guwah.ingest.values import parse_ethnicity, parse_facility, parse_gender, parse_sentence
 from guwah.model.dates import normalise_date
 from guwah.model.errors import InvalidInput
-from guwah.model.vocab import ClaimKind, FacilityType
+from guwah.model.vocab import ClaimKind
 from guwah.web import i18n
-
-_FACILITIES = {f.value.replace("_", " "): f.value for f in FacilityType}
 
 
 def claim_value(kind: ClaimKind, text: str) -> tuple[dict[str, Any], str | None]:
@@ -42,14 +40,15 @@ def claim_value(kind: ClaimKind, text: str) -> tuple[dict[str, Any], str | None]
 
 
 def _split(text: str) -> tuple[str, str]:
-    head, _, rest = text.partition(":")
+    head, _, rest = text.replace("：", ":").partition(":")  # a Chinese colon too
     return head.strip(), rest.strip()
 
 
 def _detention(text: str) -> dict[str, Any]:
-    """``camp: praying`` (place held, then the reason), ``prison``; other text is kept."""
+    """``camp: praying`` (place held, then the reason), ``prison``, in any of the
+    documenters' languages (``лагерь: намаз``, ``看守所``); other text is kept."""
     head, reason = _split(text)
-    facility = _FACILITIES.get(head.lower().replace("_", " "))
+    facility = parse_facility(head)
     if facility is None:
         return {"text": text}
     return {"facility_type": facility, "reason": reason} if reason else {"facility_type": facility}
