@@ -69,7 +69,7 @@ def show_person(archive: Archive, public_id: str) -> PersonDetail:
             raise NotFound(f"no person {format_id('person', number)} in the archive")
         kept = matching.merged_into(conn, [number]).get(number, number)
         group = [kept, *matching.members(conn, [kept]).get(kept, [])]
-        people = reader.persons(conn, group)
+        people = found if group == [number] else reader.persons(conn, group)
         by_person = reader.claims_of(conn, group)
         claims = [c for p in group for c in by_person.get(p, [])]
         about = [c for p in group for c in reader.claims_about(conn, p)]
