@@ -95,6 +95,12 @@ def test_errors_are_both_value_errors_and_guwah_input_errors() -> None:
     ("text", "expected"),
     [
         ("有期徒刑十二年", {"years": 12}),
+        ("12 يىللىق قاماق جازاسى", {"years": 12}),  # Uyghur: a 12-year prison sentence
+        ("10 يىل 6 ئاي", {"years": 10, "months": 6}),
+        ("مۇددەتسىز قاماق جازاسى", {"life": True}),
+        ("ئۆلۈم جازاسى", {"death": True}),
+        ("12 жылға бас бостандығынан айыру", {"years": 12}),  # Kazakh: "to 12 years"
+        ("10 жыл 6 ай", {"years": 10, "months": 6}),
         ("有期徒刑十年六个月", {"years": 10, "months": 6}),
         ("有期徒刑十年零六个月", {"years": 10, "months": 6}),
         ("判处有期徒刑12年", {"years": 12}),

@@ -4,6 +4,7 @@ and complete catalogues for the languages we ship as complete."""
 from __future__ import annotations
 
 import enum
+import re
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from guwah.web.labels import LABELS
 from tests.web.conftest import Web
 
 ROOT = Path(__file__).resolve().parents[2]
-COMPLETE = ("ru",)  # languages shipped complete: every message translated
+COMPLETE = ("ru", "kk", "ug", "zh")  # languages shipped complete: every message translated
 
 
 def _vocabularies() -> list[type[enum.Enum]]:
@@ -61,6 +62,36 @@ def test_complete_catalogues_translate_every_message(lang: str) -> None:
     }
     missing = sorted(_messages() - translated)
     assert not missing, f"{len(missing)} messages lack a {lang} translation: {missing[:10]}"
+
+
+@pytest.mark.parametrize("lang", COMPLETE)
+def test_translations_keep_every_placeholder(lang: str) -> None:
+    """A translation that drops, renames or adds a {field} or %(field)s would fail (or
+    show a raw brace) when the page is drawn."""
+    po = ROOT / "src/guwah/web/locale" / lang / "LC_MESSAGES/messages.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    fields = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)[sd]")
+    wrong = []
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = [sorted(fields.findall(text)) for text in ids]
+        wrong += [ids[0] for text in texts if sorted(fields.findall(text)) not in expected]
+    assert not wrong, f"{lang}: placeholders differ in {wrong[:5]}"
+
+
+@pytest.mark.parametrize("lang", COMPLETE)
+def test_every_main_page_is_drawn_in_each_language(web: Web, lang: str) -> None:
+    client = web.login(Role.ADMIN)
+    client.get(f"/lang/{lang}?next=/")
+    for path in ("/", "/search?q=Gulbahar", "/intake", "/persons/P-000010", "/review/proposals",
+                 "/review/duplicates", "/cases", "/corrections"):  # fmt: skip
+        page = client.get(path)
+        assert page.status_code == 200, (lang, path, page.text[:500])
+        assert f'<html lang="{lang}"' in page.text
 
 
 def test_choosing_a_language() -> None:

@@ -126,15 +126,17 @@ def _edtf(original: str, year: int, month: int | None, day: int | None) -> str:
 
 # --- sentences ----------------------------------------------------------------------
 
-_DEATH = re.compile(r"死刑|死缓|death|смерт|өлім")
-_SUSPENDED = re.compile(r"缓期|死缓|suspend|reprieve|отсрочк")
-_LIFE = re.compile(r"无期|^life|life (?:imprisonment|sentence)|пожизнен|өмір бойы")
+_DEATH = re.compile(r"死刑|死缓|death|смерт|өлім|ئۆلۈم")
+_SUSPENDED = re.compile(r"缓期|死缓|suspend|reprieve|отсрочк|кейінге қалдыр|كېچىكتۈرۈپ")
+_LIFE = re.compile(r"无期|^life|life (?:imprisonment|sentence)|пожизнен|өмір бойы|مۇددەتسىز")
 _FILLER = re.compile(
-    r"被?判处?|有期徒刑|徒刑|\b(?:sentenced to|imprisonment|in prison|of|лишение свободы|на)\b",
+    r"被?判处?|有期徒刑|徒刑|\b(?:sentenced to|imprisonment|in prison|of|лишение свободы|на|"
+    r"бас бостандығынан айыру|қамау|قاماق جازاسىغا|قاماق جازاسى|قاماق|كېسىلگەن)\b",
     re.IGNORECASE,
 )
-_YEARS = r"years?|yrs?|y|лет|года?|г|жыл|yil|yıl|jyl|年"
-_MONTHS = r"months?|mos?|m|месяц(?:а|ев)?|мес|ай|ay|个?月"
+# with the Kazakh and Uyghur endings of "to N years" and "of N years" (12 жылға, 12 يىللىق)
+_YEARS = r"years?|yrs?|y|лет|года?|г|жыл(?:ға)?|yil|yıl|jyl|يىل(?:لىق|غا)?|年"
+_MONTHS = r"months?|mos?|m|месяц(?:а|ев)?|мес|ай(?:ға)?|ay|ئاي(?:لىق|غا)?|个?月"
 _TERM = re.compile(
     rf"(?:(?P<y>{_NUMBER})\s*(?:{_YEARS})\.?)?\s*(?:and|и|,|零|又)?\s*"
     rf"(?:(?P<m>{_NUMBER})\s*(?:{_MONTHS})\.?)?"
