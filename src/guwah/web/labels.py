@@ -97,6 +97,18 @@ LABELS: dict[str, str] = {
     "editor": N_("editor"),
     "researcher": N_("researcher"),
     "viewer": N_("viewer"),
+    # how a consent was given
+    "oral": N_("oral"),
+    "written": N_("written"),
+    "recorded": N_("recorded"),
+    # ethnicities as the value parsers name them (ingest.values.parse_ethnicity)
+    "Uyghur": N_("Uyghur"),
+    "Kazakh": N_("Kazakh"),
+    "Kyrgyz": N_("Kyrgyz"),
+    "Hui": N_("Hui"),
+    "Uzbek": N_("Uzbek"),
+    "Tajik": N_("Tajik"),
+    "Han": N_("Han"),
     # fields of a person's current view
     "status": N_("status"),
     "latest_detention": N_("latest detention"),
