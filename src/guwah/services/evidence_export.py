@@ -36,16 +36,8 @@ from guwah.secure.evidence import CustodyAction, CustodyEntry, Record
 from guwah.secure.policy import Action
 from guwah.services import access
 from guwah.services.archive import Archive
-from guwah.services.evidence import (
-    audit,
-    blob_path,
-    custody_entry,
-    decrypt_to,
-    ensure_unchanged,
-    evidence_number,
-    load,
-    source_number,
-)
+from guwah.services.evidence import blob_path, decrypt_to, evidence_number, load, source_number
+from guwah.services.evidence_custody import audit, custody_entry, ensure_unchanged
 from guwah.services.evidence_folder import open_folder
 from guwah.store import tables
 from guwah.store.convert import now_text

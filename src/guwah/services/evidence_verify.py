@@ -26,7 +26,7 @@ from guwah.secure.evidence import CustodyAction, Record
 from guwah.secure.policy import Action
 from guwah.services import access
 from guwah.services.archive import Archive
-from guwah.services.evidence import audit, custody_entry
+from guwah.services.evidence_custody import audit, custody_entry
 from guwah.services.evidence_folder import INCOMING, MARKER, open_folder
 from guwah.store import tables
 from guwah.store.reader import all_ids

@@ -30,7 +30,7 @@ from guwah.secure import coverage
 from guwah.secure import evidence as evidence_store
 from guwah.secure.coverage import Coverage
 from guwah.secure.policy import Action
-from guwah.services import evidence
+from guwah.services import evidence, evidence_stage
 from guwah.services.access import check
 from guwah.services.archive import Archive
 from guwah.services.auditing import record
@@ -225,7 +225,7 @@ def _store(
         existing = writer.find_source_by_hash(conn, document.sha256)
     if existing is not None:
         return _duplicate(path.name, existing)
-    staged = evidence.stage(archive, path, media_type=document.media_type or None)
+    staged = evidence_stage.stage(archive, path, media_type=document.media_type or None)
     try:
         if staged.digests.sha256 != document.sha256:  # the source's hash is its original's
             raise InvalidInput(f"{path.name} changed while it was read; nothing was stored")
@@ -258,7 +258,7 @@ def _duplicate(name: str, source_id: int) -> FileResult:
 def _keep_original(
     conn: Connection,
     archive: Archive,
-    staged: evidence.Staged,
+    staged: evidence_stage.Staged,
     source_id: int,
     result: FileResult,
 ) -> str:
@@ -267,7 +267,7 @@ def _keep_original(
     number = staged.existing
     if number is None:
         meta = staged.sealed(ACQUIRED_HOW, archive.actor, None)
-        number = evidence.record_staged(conn, archive, staged, meta, source_id=source_id)
+        number = evidence_stage.record_staged(conn, archive, staged, meta, source_id=source_id)
         if number is not None:
             return format_id("evidence", number)
         number = evidence_store.find_by_name(conn, staged.name)
