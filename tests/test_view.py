@@ -106,6 +106,15 @@ def test_conflicting_claims_are_both_in_the_view_with_their_sources(story: Story
         assert _claim(shown, claim_id)["source"] in value["sources"]
 
 
+def test_a_life_sentence_and_a_death_sentence_conflict(story: Story) -> None:
+    story.article([{"kind": "sentenced", "date": "2020", "value": {"life": True}}], "Report A")
+    story.article([{"kind": "sentenced", "date": "2020", "value": {"death": True}}], "Report B")
+    story.article([{"kind": "sentenced", "date": "2020", "value": {"life": True}}], "Report C")
+    values = _values(story.show(), "sentence")
+    assert {"life", "death", "12 years", "10 years"} <= set(values)
+    assert len(values["life"]["sources"]) == 2 and len(values["death"]["sources"]) == 1
+
+
 def test_corroboration_counts_distinct_testifiers(story: Story) -> None:
     shown = story.show()
     daughter = next(s["testifier"] for s in shown["sources"].values() if "daughter" in s["title"])

@@ -64,3 +64,26 @@ def test_csp_violations_are_caught(tab: Tab) -> None:
     tab.page.wait_for_timeout(200)
     assert tab.page.evaluate("window.injected") is None
     assert any("CSP violation" in p or "Content Security Policy" in p for p in tab.problems)
+
+
+def test_the_desk_in_uyghur_kazakh_and_chinese(tab: Tab, screenshots: Screenshots) -> None:
+    """Each complete translation draws the main pages without a console error and without
+    text running off the side of the window; Uyghur turns the page right-to-left."""
+    tab.sign_in(Role.EDITOR)
+    page = tab.page
+    for lang, direction, word in (("ug", "rtl", "ئىزدەش"), ("kk", "ltr", "Іздеу"),
+                                  ("zh", "ltr", "搜索")):  # fmt: skip
+        tab.go(f"/lang/{lang}?next=/persons/P-000001")
+        assert page.evaluate("document.documentElement.lang") == lang
+        assert direction_of(tab, "html") == direction
+        assert word in page.locator("header.top").inner_text()
+        screenshots.take(tab, f"person-{lang}")
+        for path in ("/", "/intake", "/search?q=Ilham", "/review/duplicates"):
+            tab.go(path)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, (lang, path, overflow)
+        screenshots.take(tab, f"review-duplicates-{lang}")
+    tab.go("/lang/en?next=/")
+    tab.assert_clean()

@@ -110,3 +110,16 @@ def test_russian_interface_and_uyghur_right_to_left(web: Web) -> None:
     client.get("/lang/ug")
     assert '<html lang="ug" dir="rtl">' in client.get("/").text
     assert client.get("/lang/../etc?next=//evil.example").headers.get("location", "/") == "/"
+
+
+def test_current_view_values_are_in_the_interface_language(web: Web) -> None:
+    """Ilham Tohti (demo P-000001): male, sentenced to life; the words of the view are
+    translated, what the sources wrote is not."""
+    client = web.login(Role.EDITOR)
+    client.get("/lang/ru?next=/")
+    page = client.get("/persons/P-000001").text
+    assert '<td dir="auto">пожизненно</td>' in page
+    assert '<td dir="auto">мужской</td>' in page
+    assert "Economist, professor at Minzu University of China, Beijing" in page
+    client.get("/lang/zh?next=/")
+    assert '<td dir="auto">无期徒刑</td>' in client.get("/persons/P-000001").text

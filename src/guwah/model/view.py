@@ -132,13 +132,18 @@ def _event_key(claim: Claim) -> str:
 
 
 def _sentence_key(claim: Claim) -> str:
-    months = sentence_months(claim.value)
-    return describe_value(claim.kind, claim.value) if months is None else _months_text(months)
+    """What sources must say alike to agree: the same term, or life, or death (a life
+    sentence and a death sentence are conflicting accounts, not one)."""
+    value = claim.value
+    if value.get("death"):
+        return "death (suspended)" if value.get("suspended") else "death"
+    if value.get("life"):
+        return "life"
+    months = sentence_months(value)
+    return describe_value(claim.kind, value) if months is None else _months_text(months)
 
 
 def _months_text(months: int) -> str:
-    if months >= 1200:
-        return "life or death"
     years, rest = divmod(months, 12)
     return f"{years} years {rest} months" if rest else f"{years} years"
 

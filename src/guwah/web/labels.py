@@ -97,6 +97,9 @@ LABELS: dict[str, str] = {
     "editor": N_("editor"),
     "researcher": N_("researcher"),
     "viewer": N_("viewer"),
+    # genders, as the value parsers name them
+    "male": N_("male"),
+    "female": N_("female"),
     # how a consent was given
     "oral": N_("oral"),
     "written": N_("written"),

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from guwah.web import i18n
+from guwah.web.view_text import view_text
 
 SCRIPT_LANG = {"Arab": ("ug", "rtl"), "Cyrl": (None, "ltr"), "Hani": ("zh", "ltr")}
 
@@ -57,6 +58,7 @@ def _environment() -> Environment:
         direction=i18n.direction,
         interface_languages=i18n.LANGUAGES,
         language_name=i18n.language_name,
+        view_text=view_text,
     )
     # a Script member's str() is "Script.ARABIC": look scripts up by their value ("Arab")
     env.filters["script_dir"] = lambda script: SCRIPT_LANG.get(_code(script), (None, "auto"))[1]
