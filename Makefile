@@ -27,7 +27,7 @@ demo: $(STAMP)
 	  echo; echo "The demo archive's passphrase (demo data only):"; \
 	  echo "  export GUWAH_PASSPHRASE=$$GUWAH_DEMO_PASSPHRASE"; fi
 	@if [ "$(DEMO_SERVE)" = 1 ]; then \
-	  echo; echo "Web desk: http://127.0.0.1:8000  sign in as documenter (or demo, admin), password $$GUWAH_DEMO_PASSWORD"; \
+	  echo; echo "Web desk: http://127.0.0.1:$${GUWAH_DEMO_PORT:-8000}  sign in as documenter (or demo, admin), password $$GUWAH_DEMO_PASSWORD"; \
 	  GUWAH_PASSPHRASE="$${GUWAH_PASSPHRASE:-$$GUWAH_DEMO_PASSPHRASE}" GUWAH_USER=demo GUWAH_PASSWORD="$$GUWAH_DEMO_PASSWORD" \
 	    $(BIN)/guwah serve --db $(DEMO_DB) --host 127.0.0.1 --port $${GUWAH_DEMO_PORT:-8000}; fi
 
