@@ -299,7 +299,19 @@ def compare(a: str, b: str, weights: Mapping[str, float] | None = None) -> Compa
 
     ``weights`` maps a word's vowel-class form (:func:`guwah.names.keys.classes`) to
     its weight, from frequencies counted in an archive or a list; without it the
-    element table's prior weights apply."""
+    element table's prior weights apply (and the result is remembered: the same common
+    names are compared again and again by searches and live matching)."""
+    if weights is None:
+        return _compare_with_priors(a, b)
+    return _compare(a, b, weights)
+
+
+@lru_cache(maxsize=20_000)
+def _compare_with_priors(a: str, b: str) -> Comparison:
+    return _compare(a, b, None)
+
+
+def _compare(a: str, b: str, weights: Mapping[str, float] | None) -> Comparison:
     pa, pb = parse(a), parse(b)
     readings = (_reading(pa), _reading(pb))
     if not pa.parts or not pb.parts:

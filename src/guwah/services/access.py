@@ -97,7 +97,7 @@ def visible_people(
     shown = at or level(archive)
     if shown is Sensitivity.RESTRICTED or not people:
         return set(people)
-    found = reader.persons(conn, sorted(set(people)))
+    found = reader.persons(conn, sorted(set(people)), bare=True)  # level and kinds suffice
     speaking: dict[int, set[int]] = {n: set() for n in found}
     if shown is Sensitivity.PUBLIC:
         claims, subjects = tables.claims, tables.source_subjects

@@ -33,18 +33,30 @@ from guwah.store.convert import (
 BATCH = 500
 
 
-def persons(conn: Connection, ids: Sequence[int]) -> dict[int, Person]:
+def persons(conn: Connection, ids: Sequence[int], *, bare: bool = False) -> dict[int, Person]:
+    """Persons by id, with their names and external references; ``bare``: without them
+    (enough to judge who may be shown: level, kinds)."""
     if not ids:
         return {}
     names: dict[int, list[NameForm]] = defaultdict(list)
     refs: dict[int, list[ExternalRef]] = defaultdict(list)
     t_names, t_refs, t_persons = tables.names, tables.person_refs, tables.persons
-    for row in conn.execute(
-        select(t_names).where(t_names.c.person_id.in_(ids)).order_by(t_names.c.id)
+    for row in (
+        ()
+        if bare
+        else conn.execute(
+            select(t_names).where(t_names.c.person_id.in_(ids)).order_by(t_names.c.id)
+        )
     ):
         names[row.person_id].append(name_from_row(row))
-    for row in conn.execute(
-        select(t_refs).where(t_refs.c.person_id.in_(ids)).order_by(t_refs.c.namespace, t_refs.c.ref)
+    for row in (
+        ()
+        if bare
+        else conn.execute(
+            select(t_refs)
+            .where(t_refs.c.person_id.in_(ids))
+            .order_by(t_refs.c.namespace, t_refs.c.ref)
+        )
     ):
         refs[row.person_id].append(ExternalRef(row.namespace, row.ref))
     rows = conn.execute(select(t_persons).where(t_persons.c.id.in_(ids)))
