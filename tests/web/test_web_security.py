@@ -449,6 +449,20 @@ def test_oversized_bodies_are_refused_and_store_nothing(tight: Web) -> None:
     assert client.get("/", follow_redirects=False).status_code == 200  # /logout never ran
 
 
+def test_only_the_intake_form_takes_large_bodies(web: Web) -> None:
+    """Files come only with a testimony: any other request, the sign-in form's first of
+    all, is refused above 1 MiB, so that a stranger cannot make the server hold large
+    bodies in memory (uploads are kept in memory, never in temporary files)."""
+    two_mib = {"file": ("big.bin", b"x" * (2 * 1024 * 1024), "application/octet-stream")}
+    refused = web.client.post("/login", data={"username": "x"}, files=two_mib)
+    assert refused.status_code == 413
+    assert one_line(refused) == "the upload is larger than the limit of 1 MiB"
+    client = web.login(Role.EDITOR)
+    token = web.csrf("/intake")
+    answer = client.post("/intake", data={"csrf": token, "add": "victim"}, files=two_mib)
+    assert answer.status_code == 200  # read in full: the form came back with a new row
+
+
 def stays_on_site(location: str) -> bool:
     """What a browser makes of a Location: tabs and newlines dropped, \\ read as /."""
     seen = re.sub(r"[\t\n\r]", "", location).replace("\\", "/")

@@ -41,6 +41,7 @@ from guwah.web.security import (
 )
 
 STATIC = Path(__file__).parent / "static"
+UPLOAD_PATHS = frozenset({"/intake"})  # the only form that takes files (evidence)
 log = logging.getLogger("guwah.web")
 
 
@@ -137,7 +138,9 @@ def _handlers(app: FastAPI) -> None:
 def _wrap(app: FastAPI, desk: Desk, *, private: bool) -> ASGIApp:
     max_body = int(desk.settings.max_upload_mb * 1024 * 1024)
     keep_parts_in_memory(max_body)
-    limited = BodyLimit(app, max_bytes=max_body)
+    limited = BodyLimit(
+        app, max_bytes=max_body, upload_paths=UPLOAD_PATHS if private else frozenset()
+    )
     secured = SecurityHeaders(limited, tls=desk.settings.secure_cookies, private=private)
     return Language(secured)
 

@@ -81,18 +81,30 @@ class SecurityHeaders:
         await self.app(scope, receive, sending)
 
 
+SMALL_BODY = 1024 * 1024  # a form or a JSON call without files
+
+
 class BodyLimit:
     """Refuses request bodies larger than the limit with 413, before reading them into
-    memory: by Content-Length when given, and by counting when streamed."""
+    memory: by Content-Length when given, and by counting when streamed. Only the paths
+    that take files (``upload_paths``) may send up to ``max_bytes``; every other request,
+    the sign-in form's included, gets ``SMALL_BODY``, so that nobody can make the server
+    hold large bodies in memory without being signed in."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, upload_paths: frozenset[str] = frozenset()
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.upload_bytes = max_bytes
+        self.upload_paths = upload_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        uploads = scope.get("path") in self.upload_paths
+        limit = self.upload_bytes if uploads else min(SMALL_BODY, self.upload_bytes)
+        message_text = _limit_message(limit)
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
@@ -100,8 +112,8 @@ class BodyLimit:
                 except ValueError:
                     await _too_large(send, 400, b"bad Content-Length")
                     return
-                if declared > self.max_bytes:
-                    await _too_large(send, 413, self._message())
+                if declared > limit:
+                    await _too_large(send, 413, message_text)
                     return
         seen = 0
         started = False
@@ -111,8 +123,8 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _BodyTooLarge(413, self._message().decode())
+                if seen > limit:
+                    raise _BodyTooLarge(413, message_text.decode())
             return message
 
         async def sending(message: Message) -> None:
@@ -125,11 +137,11 @@ class BodyLimit:
             await self.app(scope, receiving, sending)
         except _BodyTooLarge:
             if not started:
-                await _too_large(send, 413, self._message())
+                await _too_large(send, 413, message_text)
 
-    def _message(self) -> bytes:
-        mib = self.max_bytes / (1024 * 1024)
-        return f"the upload is larger than the limit of {mib:g} MiB".encode()
+
+def _limit_message(limit: int) -> bytes:
+    return f"the upload is larger than the limit of {limit / (1024 * 1024):g} MiB".encode()
 
 
 class _BodyTooLarge(HTTPException):
