@@ -131,3 +131,23 @@ def test_record_link_merge_undo_and_publish(
     public_tab.go("/stats")
     screenshots.take(public_tab, "public-stats")
     public_tab.assert_clean()
+
+
+def test_public_charts_in_uyghur_keep_labels_beside_their_bars(public_tab: Tab) -> None:
+    """On a right-to-left page the charts stay laid out left to right: each bar's label
+    ends before its bar begins (an inherited direction drew labels over the bars)."""
+    public_tab.go("/lang/ug?next=/stats")
+    page = public_tab.page
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    overlaps = page.evaluate(
+        """() => {
+          const chart = document.querySelector('svg.chart-svg');
+          const bars = [...chart.querySelectorAll('rect')].map(r => r.getBoundingClientRect());
+          const labels = [...chart.querySelectorAll('text[text-anchor="end"]')]
+            .map(t => t.getBoundingClientRect());
+          const left = Math.min(...bars.map(b => b.left));
+          return {labels: labels.length, over: labels.filter(l => l.right > left + 1).length};
+        }"""
+    )
+    assert overlaps["labels"] > 0 and overlaps["over"] == 0, overlaps
+    public_tab.assert_clean()

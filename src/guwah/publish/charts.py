@@ -69,8 +69,10 @@ def _text(value: object) -> str:
 def _open(chart_id: str, width: int, height: int, title: str, desc: str) -> list[str]:
     ref = _text(chart_id)
     return [
+        # laid out left to right in any interface language: on a right-to-left page an
+        # inherited direction would flip every text anchor (labels over their bars)
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" direction="ltr" '
         f'aria-labelledby="{ref}-title {ref}-desc" {FONT} font-size="13">',
         f'<title id="{ref}-title">{_text(title)}</title>',
         f'<desc id="{ref}-desc">{_text(desc)}</desc>',
