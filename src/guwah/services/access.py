@@ -46,6 +46,12 @@ def check(archive: Archive, action: Action, *, own: bool = False) -> None:
         deny(archive, action.value, f"{action.label} is not allowed for role {role(archive)}")
 
 
+def audit_read(archive: Archive, target: str, records: Sequence[str]) -> None:
+    """Record that restricted data (``records``) was shown to a role allowed to see it."""
+    with archive.engine.begin() as conn:
+        audit(conn, archive, RESTRICTED_READ, target, {"records": list(records)})
+
+
 def deny(archive: Archive, target: str, message: str) -> NoReturn:
     """Record the refusal in the audit log, then refuse with one line."""
     with archive.engine.begin() as conn:

@@ -60,21 +60,22 @@ def sign_in(archive: Archive, credentials: Credentials, ask: Ask | None = None) 
     return archive.principal
 
 
-def _fail(archive: Archive, name: str, message: str, user: User | None = None) -> AccessDenied:
+def _fail(
+    archive: Archive, name: str, message: str, user: User | None = None, *, locked: bool = False
+) -> AccessDenied:
     """Count the failure against the account (if any), audit it, and give the error."""
     target = f"user:{name}" if name else "token"
     at = accounts.now()
     with archive.engine.begin() as conn:
-        locked = accounts.record_failure(conn, user, at) if user is not None else None
+        until = accounts.record_failure(conn, user, at) if user is not None else None
         archive.actor = "anonymous"  # nobody is signed in; the target says who was tried
-        audit(conn, archive, LOGIN_FAILED, target, {"locked": locked is not None})
-    if locked is not None:
+        audit(conn, archive, LOGIN_FAILED, target, {"locked": until is not None})
+    if until is not None:
         message += (
-            f"; account {name} locked until {locked:%Y-%m-%d %H:%M} UTC "
+            f"; account {name} locked until {until:%Y-%m-%d %H:%M} UTC "
             f"after {MAX_FAILURES} failed logins"
         )
-        return AccountLocked(message)
-    return AccessDenied(message)
+    return AccountLocked(message) if locked or until is not None else AccessDenied(message)
 
 
 def _by_token(archive: Archive, token: str) -> User:
@@ -93,13 +94,13 @@ def _by_password(archive: Archive, credentials: Credentials, ask: Ask | None) ->
     at = accounts.now()
     if user is not None and user.locked(at):
         assert user.locked_until is not None
-        failed = _fail(
+        raise _fail(
             archive,
             name,
             f"account {name} is locked until {user.locked_until:%Y-%m-%d %H:%M} UTC "
             "(too many failed logins; an admin can unlock it)",
+            locked=True,
         )
-        raise AccountLocked(str(failed))
     password = credentials.password
     if password is None:
         if ask is None:

@@ -92,7 +92,7 @@ def show_person(archive: Archive, public_id: str) -> PersonDetail:
     if access.level(archive) is Sensitivity.RESTRICTED:  # all shown: was any restricted?
         withheld = Shown(people, group, claims, about, sources, related).disclose(disclosure)
         if withheld:
-            _audit_read(archive, format_id("person", kept), withheld)
+            access.audit_read(archive, format_id("person", kept), withheld)
     else:
         if access.level(archive) is not disclosure.level:
             disclosure = replace(disclosure, level=access.level(archive))
@@ -195,12 +195,6 @@ def _audit_restricted(archive: Archive, people: Sequence[int]) -> None:
     with archive.engine.begin() as conn:
         for number in people:
             access.audit(conn, archive, access.RESTRICTED_READ, format_id("person", number))
-
-
-def _audit_read(archive: Archive, target: str, records: Sequence[str]) -> None:
-    """Record that restricted data was shown to a role allowed to see it."""
-    with archive.engine.begin() as conn:
-        access.audit(conn, archive, access.RESTRICTED_READ, target, {"records": list(records)})
 
 
 def find_people(

@@ -262,7 +262,9 @@ def list_items(
     with archive.engine.connect() as conn:
         items = matching.review_items(conn, status, limit)
         described = _described(conn, items)
-    _audit_restricted(archive, "review.list", items)
+        hidden = _restricted_people(conn, items)
+    if hidden:
+        access.audit_read(archive, "review.list", hidden)
     return described
 
 
@@ -275,19 +277,19 @@ def show_item(archive: Archive, item_id: int) -> dict[str, Any]:
         if item is None:
             raise NotFound(f"no review item {item_id}")
         described = _described(conn, [item])[0]
-    _audit_restricted(archive, f"review:{item_id}", [item])
+        hidden = _restricted_people(conn, [item])
+    if hidden:
+        access.audit_read(archive, f"review:{item_id}", hidden)
     return described
 
 
-def _audit_restricted(archive: Archive, target: str, items: Sequence[ReviewItem]) -> None:
-    """Record that restricted people were shown side by side (names and facts), as every
-    other read of restricted records is."""
+def _restricted_people(conn: Connection, items: Sequence[ReviewItem]) -> list[str]:
+    """The restricted people the items show side by side (names and facts): their reading
+    is audited, as every other read of restricted records is."""
     people = {p for item in items for p in item.person_ids}
-    with archive.engine.begin() as conn:
-        hidden = sorted(protect.restricted_ids(conn, tables.persons, people))
-        if hidden:
-            records = [format_id("person", p) for p in hidden]
-            access.audit(conn, archive, access.RESTRICTED_READ, target, {"records": records})
+    return [
+        format_id("person", p) for p in sorted(protect.restricted_ids(conn, tables.persons, people))
+    ]
 
 
 def _described(conn: Connection, items: Sequence[ReviewItem]) -> list[dict[str, Any]]:
