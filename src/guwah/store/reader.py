@@ -41,24 +41,13 @@ def persons(conn: Connection, ids: Sequence[int], *, bare: bool = False) -> dict
     names: dict[int, list[NameForm]] = defaultdict(list)
     refs: dict[int, list[ExternalRef]] = defaultdict(list)
     t_names, t_refs, t_persons = tables.names, tables.person_refs, tables.persons
-    for row in (
-        ()
-        if bare
-        else conn.execute(
-            select(t_names).where(t_names.c.person_id.in_(ids)).order_by(t_names.c.id)
-        )
-    ):
-        names[row.person_id].append(name_from_row(row))
-    for row in (
-        ()
-        if bare
-        else conn.execute(
-            select(t_refs)
-            .where(t_refs.c.person_id.in_(ids))
-            .order_by(t_refs.c.namespace, t_refs.c.ref)
-        )
-    ):
-        refs[row.person_id].append(ExternalRef(row.namespace, row.ref))
+    if not bare:
+        query = select(t_names).where(t_names.c.person_id.in_(ids)).order_by(t_names.c.id)
+        for row in conn.execute(query):
+            names[row.person_id].append(name_from_row(row))
+        query = select(t_refs).where(t_refs.c.person_id.in_(ids))
+        for row in conn.execute(query.order_by(t_refs.c.namespace, t_refs.c.ref)):
+            refs[row.person_id].append(ExternalRef(row.namespace, row.ref))
     rows = conn.execute(select(t_persons).where(t_persons.c.id.in_(ids)))
     return {row.id: person_from_row(row, names[row.id], refs[row.id]) for row in rows}
 
