@@ -148,12 +148,16 @@ def one_line(answer: Any) -> str:
 
 
 class Clock:
-    """time.monotonic for the session store and rate limits, moved by hand."""
+    """The clocks of the session store (time.time) and rate limits (time.monotonic),
+    moved by hand."""
 
     def __init__(self) -> None:
-        self.now = 10_000.0
+        self.now = 1_800_000_000.0
 
     def monotonic(self) -> float:
+        return self.now
+
+    def time(self) -> float:
         return self.now
 
 
@@ -202,6 +206,40 @@ def test_session_fixation_logout_and_a_second_sign_in(web: Web) -> None:
     replay = browser(web.desk, second).get("/", follow_redirects=False)
     assert replay.status_code == 303 and replay.headers["location"].startswith("/login")
     assert len(web.desk.sessions) == 0
+
+
+def test_sessions_are_kept_by_digest_per_server_and_end_with_a_lock(web: Web) -> None:
+    """The archive holds a digest of each session id, never the id; a second server on the
+    same archive (or this one restarted) neither knows nor ends the first one's sessions;
+    ``guwah lock`` ends them all."""
+    client = web.login(Role.EDITOR)
+    session = client.cookies.get(SESSION_COOKIE)
+    assert session
+    archive = web.desk.archive
+    assert archive is not None
+    with archive.engine.connect() as conn:
+        rows = conn.execute(text("SELECT * FROM desk_sessions")).all()
+    assert len(rows) == 1 and rows[0].id_sha256 == sessions.digest(session)
+    assert session not in repr(rows)
+
+    second = Desk.open(web.location, PASSPHRASE, WebSettings())
+    try:
+        assert browser(second, session).get("/", follow_redirects=False).status_code == 303
+        assert client.get("/", follow_redirects=False).status_code == 200
+        sign_in(browser(second), Role.VIEWER)
+        with archive.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM desk_sessions")).scalar_one() == 2
+    finally:
+        second.close()
+    assert client.get("/", follow_redirects=False).status_code == 200  # still signed in
+
+    other = open_archive(web.location, PASSPHRASE, "tester")
+    try:
+        lock(other)
+        with other.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM desk_sessions")).scalar_one() == 0
+    finally:
+        other.close()
 
 
 def test_idle_and_old_sessions_end(tight: Web, clock: Clock) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from typing import Any
 
 import typer
 
@@ -32,6 +34,14 @@ def serve(
     check_only: bool = typer.Option(
         False, "--check", help="Open the archive, check it can be served, and exit."
     ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=1,
+        max=64,
+        help="Processes answering requests (default GUWAH_WEB_WORKERS or 1): one per core "
+        "on a busy server. With more than one, `guwah lock` stops the server.",
+    ),
 ) -> None:
     """Run the web desk for documenters (sign-in with the archive's accounts), or with
     --public the public site. The archive stays unlocked in the server's memory until it
@@ -39,6 +49,8 @@ def serve(
     from guwah.web.app import desk_app, public_app
     from guwah.web.desk import Desk
     from guwah.web.settings import WebSettings
+    from guwah.web.workers import LOCKED
+    from guwah.web.workers import serve as workers_serve
 
     loc = location(db)
     with opened(db) as archive:
@@ -47,6 +59,8 @@ def serve(
         settings = WebSettings.from_env()
     except ValueError as exc:
         raise ArchiveError(str(exc)) from None
+    if workers is not None:
+        settings = replace(settings, workers=workers)
     desk = Desk.open(loc, passphrase(loc), settings)
     try:
         if not public and not desk.has_accounts():
@@ -60,18 +74,25 @@ def serve(
             return
         import uvicorn
 
-        application = public_app(desk) if public else desk_app(desk)
-        console.print(f"Guwah {what}: http://{host}:{port}  (Ctrl-C stops it)")
+        options: dict[str, Any] = {
+            "host": host,
+            "port": port,
+            "log_level": "warning",
+            "proxy_headers": proxy,
+            "forwarded_allow_ips": "127.0.0.1" if proxy else None,
+            "server_header": False,
+            "date_header": False,
+        }
+        make_app = public_app if public else desk_app
+        each = f", {settings.workers} worker processes" if settings.workers > 1 else ""
+        console.print(f"Guwah {what}: http://{host}:{port}{each}  (Ctrl-C stops it)")
         logging.getLogger("guwah.web").setLevel(logging.INFO)
-        uvicorn.run(
-            application,
-            host=host,
-            port=port,
-            log_level="warning",
-            proxy_headers=proxy,
-            forwarded_allow_ips="127.0.0.1" if proxy else None,
-            server_header=False,
-            date_header=False,
-        )
+        if settings.workers == 1:
+            uvicorn.run(make_app(desk), **options)
+        elif workers_serve(desk, make_app, host, port, settings.workers, options) == LOCKED:
+            console.print(
+                "The archive was locked (`guwah lock`): the server stopped. "
+                "Start it again with the passphrase."
+            )
     finally:
         desk.close()

@@ -142,7 +142,8 @@ def _decoy() -> str:
 # --- users in the store -------------------------------------------------------------------
 
 
-def _user(row: Row[Any]) -> User:
+def user_of_row(row: Row[Any]) -> User:
+    """The account of a row holding every column of ``users`` (selected with others)."""
     return User(
         id=int(row.id),
         username=row.username,
@@ -179,12 +180,12 @@ def active_admins(conn: Connection) -> int:
 
 def find(conn: Connection, username: str) -> User | None:
     row = conn.execute(select(tables.users).where(tables.users.c.username == username)).first()
-    return _user(row) if row else None
+    return user_of_row(row) if row else None
 
 
 def all_users(conn: Connection) -> list[User]:
     rows = conn.execute(select(tables.users).order_by(tables.users.c.username))
-    return [_user(row) for row in rows]
+    return [user_of_row(row) for row in rows]
 
 
 def create(conn: Connection, username: str, role: Role, password: str, by: str) -> User:

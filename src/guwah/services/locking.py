@@ -3,12 +3,13 @@
 A server (the web desk) keeps the archive unlocked in memory. Anyone allowed to lock it
 bumps a lock counter stored in the archive; a process compares the counter it saw when
 it unlocked the archive before each request (``still_unlocked``), and on a change forgets
-its keys, ends its sessions and must be unlocked again with the passphrase.
+its keys and must be unlocked again with the passphrase. The lock deletes the desk's
+sessions.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, ScalarSelect, delete, insert, select, update
 
 from guwah.secure.policy import Action
 from guwah.services.access import audit, check
@@ -18,6 +19,12 @@ from guwah.store.convert import now_text
 
 _EPOCH = "lock_epoch"
 _LOCKED_AT = "locked_at"
+
+
+def epoch_column() -> ScalarSelect[str]:
+    """The lock epoch as a scalar subquery, for a read that needs it with other things."""
+    meta = tables.meta
+    return select(meta.c.value).where(meta.c.key == _EPOCH).scalar_subquery()
 
 
 def lock_epoch(conn: Connection) -> int:
@@ -37,6 +44,7 @@ def lock(archive: Archive) -> int:
             done = conn.execute(update(meta).where(meta.c.key == key).values(value=value))
             if not done.rowcount:
                 conn.execute(insert(meta).values(key=key, value=value))
+        conn.execute(delete(tables.desk_sessions))  # every desk session ends with the lock
     if archive.keys is not None:
         archive.keys.drop()
     return epoch

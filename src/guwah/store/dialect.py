@@ -8,6 +8,7 @@ fit in one statement.
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,7 @@ def _sqlcipher_engine(path: Path, passphrase: str | None, *, must_exist: bool) -
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
+            _write_ahead(conn)
     except DatabaseError:
         engine.dispose()
         if not must_exist:
@@ -95,6 +97,16 @@ def _sqlcipher_engine(path: Path, passphrase: str | None, *, must_exist: bool) -
             "or its key file belongs to another archive"
         ) from None
     return engine
+
+
+def _write_ahead(conn: Connection) -> None:
+    """Keep the archive in write-ahead-log mode, so that readers never wait for a writer
+    (the desk's worker processes read while another writes an audit entry). SQLCipher
+    encrypts the log (``-wal``) as it does the database; the index beside it (``-shm``)
+    holds page numbers only. Both go away when the last connection closes. An archive
+    another process holds open in the old mode keeps it (the change needs it alone)."""
+    with suppress(OperationalError):
+        conn.exec_driver_sql("PRAGMA journal_mode = WAL")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

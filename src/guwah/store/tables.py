@@ -404,6 +404,22 @@ api_tokens = Table(
     Column("revoked_by", String(128), nullable=True),
 )
 
+# Signed-in desk sessions, shared by one server's worker processes while it runs (each
+# start of ``guwah serve`` is a new ``server``; its sessions are deleted when it stops, and
+# every session by ``guwah lock``). Only a SHA-256 digest of each session id is kept:
+# reading the archive does not give anyone a session.
+desk_sessions = Table(
+    "desk_sessions",
+    metadata,
+    Column("id_sha256", String(64), primary_key=True),
+    Column("server", String(32), nullable=False, index=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("credentials", String(64), nullable=False),  # the account's stamp at sign-in
+    Column("started", Float, nullable=False),  # seconds since the epoch
+    Column("seen", Float, nullable=False),
+)
+
 # What a testifier agreed to, per source and/or testifier. Never updated: a change or a
 # withdrawal is a new row, and the latest that applies wins (guwah.secure.consent).
 consents = Table(

@@ -56,16 +56,12 @@ def desk_of(request: Request) -> Desk:
 
 def signed_in(request: Request) -> DeskUser:
     desk = desk_of(request)
-    if not desk.unlocked:
-        raise DeskLocked
-    session = desk.sessions.get(request.cookies.get(SESSION_COOKIE))
-    if session is None:
+    found = desk.visit(request.cookies.get(SESSION_COOKIE))
+    if found is None:
+        if not desk.unlocked:
+            raise DeskLocked
         raise LoginRequired
-    try:
-        principal = desk.principal_of(session.username, session.credentials)
-    except AccessDenied:
-        desk.sessions.end(session.id)
-        raise LoginRequired from None
+    session, principal = found
     user = DeskUser(session, principal, desk.acting_as(principal))
     request.state.user = user
     request.state.csrf = session.csrf

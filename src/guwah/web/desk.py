@@ -3,15 +3,18 @@
 The server opens the archive once with its passphrase and keeps the keys in memory.
 Each request acts as the signed-in account on a shallow copy of the archive (same engine,
 same keys; its own actor and principal), so that requests running at the same time never
-see each other's user. Before each request the lock epoch is checked: after
-``guwah lock`` the keys are dropped, every session ends and the desk asks for the
-passphrase again.
+see each other's user. Each request reads its session, its account and the lock epoch at
+once: after ``guwah lock`` the keys are dropped, every session has ended and the desk asks
+for the passphrase again (or, run as several worker processes, stops: ``on_lock``).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+
+from sqlalchemy import Engine
 
 from guwah.model.errors import AccessDenied, ArchiveError
 from guwah.names.readings import read_words
@@ -19,7 +22,7 @@ from guwah.secure import accounts
 from guwah.secure.policy import Principal, Role
 from guwah.services.archive import Archive, open_archive
 from guwah.services.locking import still_unlocked, unlocked_at
-from guwah.web.sessions import SessionStore
+from guwah.web.sessions import Session, SessionStore
 from guwah.web.settings import WebSettings
 
 PUBLIC_PRINCIPAL = Principal("public", Role.VIEWER)
@@ -32,12 +35,16 @@ class Desk:
     archive: Archive | None = None
     epoch: int = 0
     sessions: SessionStore = field(init=False)
+    on_lock: Callable[[], None] | None = None  # called once when a lock is noticed
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.sessions = SessionStore(
-            self.settings.idle_minutes * 60, self.settings.max_hours * 3600
+            self._engine, self.settings.idle_minutes * 60, self.settings.max_hours * 3600
         )
+
+    def _engine(self) -> Engine:
+        return self._archive().engine
 
     @classmethod
     def open(cls, location: str, passphrase: str | None, settings: WebSettings) -> Desk:
@@ -57,6 +64,7 @@ class Desk:
                 self.archive.close()
             self.archive = archive
             self.epoch = unlocked_at(archive)
+        self.sessions.end_all()  # after a lock, no earlier session of this server lives on
 
     @property
     def unlocked(self) -> bool:
@@ -68,9 +76,30 @@ class Desk:
             if still_unlocked(archive, self.epoch):
                 return True
             self.archive = None
-        archive.close()
-        self.sessions.end_all()
+        archive.close()  # the lock deleted the sessions
+        if self.on_lock is not None:
+            self.on_lock()
         return False
+
+    def visit(self, session_id: str | None) -> tuple[Session, Principal] | None:
+        """The session of a request and the principal it acts as, from one read of the
+        archive; None when there is no live session (ended, expired, its account disabled,
+        locked out or with new credentials) or the archive was locked since it was
+        unlocked (then ``unlocked`` says so)."""
+        archive = self.archive
+        if archive is None or archive.keys is None or not archive.keys.archive_key:
+            return None
+        found = self.sessions.visit(session_id)
+        if found is None or found.epoch != self.epoch:
+            return None
+        user, session = found.user, found.session
+        if user is None or user.disabled or user.locked(accounts.now()):
+            self.sessions.end(session.id)
+            return None
+        if user.credentials != session.credentials:
+            self.sessions.end(session.id)
+            return None
+        return session, Principal(user.username, user.role)
 
     def has_accounts(self) -> bool:
         with self._archive().engine.connect() as conn:
@@ -110,9 +139,12 @@ class Desk:
             user = accounts.find(conn, username)
         return user.credentials if user is not None else ""
 
-    def close(self) -> None:
+    def close(self, *, end_sessions: bool = True) -> None:
+        """Drop the keys; a stopping server first ends its sessions (a worker process
+        leaves that to the server that forked it)."""
+        if end_sessions and self.archive is not None:
+            self.sessions.end_all()
         with self._lock:
-            if self.archive is not None:
-                self.archive.close()
-                self.archive = None
-        self.sessions.end_all()
+            archive, self.archive = self.archive, None
+        if archive is not None:
+            archive.close()

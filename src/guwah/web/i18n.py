@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import gettext
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -42,6 +42,7 @@ def translations(lang: str) -> gettext.NullTranslations:
     return Translations(fp=buffer)
 
 
+@cache
 def language_name(lang: str) -> str:
     return Locale.parse(lang).get_display_name(lang) or lang
 
@@ -73,9 +74,14 @@ def direction() -> str:
 def _(message: str) -> str:
     """The message in the request's language; a vocabulary code (``testimony_oral``) is
     shown by its label (guwah.web.labels)."""
+    return translate(current(), message)
+
+
+@lru_cache(maxsize=8192)  # a page asks for the same few hundred messages every time
+def translate(lang: str, message: str) -> str:
     from guwah.web.labels import LABELS
 
-    return translations(current()).gettext(LABELS.get(message, message))
+    return translations(lang).gettext(LABELS.get(message, message))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -35,6 +35,9 @@ class WebSettings:
     # requests worked on at once (the rest wait their turn): one process runs Python on
     # one core, so more threads only trade one another's caches and the interpreter lock
     threads: int = 4
+    # processes answering requests (guwah serve --workers): one per core on a server;
+    # with more than one, `guwah lock` stops the desk instead of asking for the passphrase
+    workers: int = 1
 
     @classmethod
     def from_env(cls) -> WebSettings:
@@ -48,4 +51,5 @@ class WebSettings:
                 _number("GUWAH_WEB_CORRECTIONS_PER_HOUR", cls.corrections_per_hour)
             ),
             threads=int(_number("GUWAH_WEB_THREADS", cls.threads)),
+            workers=int(_number("GUWAH_WEB_WORKERS", cls.workers)),
         )

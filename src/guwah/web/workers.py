@@ -1,0 +1,129 @@
+"""``guwah serve --workers N``: one desk served by several processes, forked after unlocking.
+
+The server asks for the passphrase once, unlocks the archive, binds the listening socket
+and then forks the workers, which answer requests from that socket with database
+connections of their own. The keys reach the workers by the fork only: never through a
+file, a pipe, the environment or a command line. Sessions are kept in the archive
+(``guwah.web.sessions``), so every worker knows every session.
+
+A locked archive cannot be unlocked worker by worker, so when a worker notices
+``guwah lock`` it tells the server, which stops every worker and exits: the desk is
+started again with the passphrase. The server restarts a worker that crashed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from guwah.web.desk import Desk
+from guwah.web.security import ASGIApp
+
+LOCKED = 3  # the server's exit status when it stopped because the archive was locked
+RESTART_PAUSE = 1.0  # seconds between restarts of a worker that keeps crashing
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+class Workers:
+    """The forking server: starts the workers, forwards a stop, restarts crashed ones."""
+
+    def __init__(
+        self, desk: Desk, app: ASGIApp, sock: socket.socket, count: int, options: dict[str, Any]
+    ) -> None:
+        self.desk, self.app, self.sock, self.count = desk, app, sock, count
+        self.options = options
+        self.children: set[int] = set()
+        self.stopping = False
+        self.locked = False
+
+    def run(self) -> int:
+        """Serve until stopped (0) or until the archive is locked (``LOCKED``)."""
+        archive = self.desk.archive
+        if archive is not None:
+            archive.engine.dispose()  # no database connection crosses a fork
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        signal.signal(signal.SIGUSR1, self._lock_noticed)
+        for _ in range(self.count):
+            self._fork()
+        while self.children:
+            try:
+                pid, status = os.wait()
+            except ChildProcessError:
+                break
+            except InterruptedError:
+                continue
+            self.children.discard(pid)
+            if not self.stopping and os.waitstatus_to_exitcode(status) != 0:
+                print(f"a desk worker stopped (status {status}); starting another", file=sys.stderr)
+                time.sleep(RESTART_PAUSE)
+                if not self.stopping:
+                    self._fork()
+        return LOCKED if self.locked else 0
+
+    def _fork(self) -> None:
+        pid = os.fork()
+        if pid:
+            self.children.add(pid)
+            return
+        code = 1
+        try:
+            code = self._work()
+        finally:
+            os._exit(code)
+
+    def _work(self) -> int:
+        import uvicorn
+
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1):
+            signal.signal(signum, signal.SIG_DFL)  # uvicorn installs its own
+        server_pid = os.getppid()
+        self.desk.on_lock = lambda: os.kill(server_pid, signal.SIGUSR1)
+        try:
+            uvicorn.Server(uvicorn.Config(self.app, **self.options)).run(sockets=[self.sock])
+        finally:
+            self.desk.close(end_sessions=False)  # the server ends the sessions as it stops
+        return 0
+
+    def _stop(self, _signum: int, _frame: object) -> None:
+        self.stopping = True
+        for pid in list(self.children):
+            _signal(pid, signal.SIGTERM)
+
+    def _lock_noticed(self, signum: int, frame: object) -> None:
+        self.locked = True
+        self._stop(signum, frame)
+
+
+def _signal(pid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signum)
+
+
+def serve(
+    desk: Desk, make_app: Callable[[Desk], ASGIApp], host: str, port: int, count: int,
+    options: dict[str, Any],
+) -> int:  # fmt: skip
+    """Serve the desk with ``count`` worker processes (POSIX only); the exit status."""
+    if not hasattr(os, "fork"):
+        raise OSError("several workers need a system that can fork (Linux, macOS, BSD)")
+    sock = listening_socket(host, port)
+    try:
+        return Workers(desk, make_app(desk), sock, count, options).run()
+    finally:
+        sock.close()
