@@ -32,6 +32,7 @@ from guwah.model.records import format_id
 from guwah.names import compare, detect_script, pair_keys, parse, word_keys
 from guwah.names.keys import id_key
 from guwah.store import protect, tables
+from guwah.store.sql import among
 
 COMMON_KEY = 2000
 COMMON_SCAN = 5000  # postings read when every key of a name is common
@@ -110,7 +111,7 @@ def _hits(
     if bounded:
         source = (
             select(table.c.key, table.c.person_id, table.c.birth_year, table.c.gender)
-            .where(table.c.key.in_(keys))
+            .where(among(table.c.key, keys))
             .limit(COMMON_SCAN)
             .subquery()
         )
@@ -123,7 +124,7 @@ def _hits(
         order.append(func.min(case((source.c.gender == query.gender, 0), else_=1)))
     rows = conn.execute(
         select(source.c.person_id, hits)
-        .where(source.c.key.in_(keys))
+        .where(among(source.c.key, keys))
         .group_by(source.c.person_id)
         .order_by(*order, source.c.person_id)
         .limit(MAX_CANDIDATES)
@@ -135,7 +136,7 @@ def _kept(conn: Connection, ids: Sequence[int]) -> dict[int, int]:
     """absorbed person → the person they are merged into (standing merges only)."""
     m = tables.merges
     query = select(m.c.absorbed_id, m.c.kept_id).where(
-        m.c.absorbed_id.in_(ids), m.c.undone_at.is_(None)
+        among(m.c.absorbed_id, ids), m.c.undone_at.is_(None)
     )
     return {row.absorbed_id: row.kept_id for row in conn.execute(query)}
 
@@ -145,12 +146,12 @@ def _group_names(conn: Connection, kept_ids: Sequence[int]) -> dict[int, list[st
     m, n = tables.merges, tables.names
     members: dict[int, int] = {k: k for k in kept_ids}
     query = select(m.c.absorbed_id, m.c.kept_id).where(
-        m.c.kept_id.in_(kept_ids), m.c.undone_at.is_(None)
+        among(m.c.kept_id, kept_ids), m.c.undone_at.is_(None)
     )
     for row in conn.execute(query):
         members[row.absorbed_id] = row.kept_id
     names: dict[int, list[str]] = {k: [] for k in kept_ids}
-    for row in conn.execute(select(n.c.person_id, n.c.text).where(n.c.person_id.in_(members))):
+    for row in conn.execute(select(n.c.person_id, n.c.text).where(among(n.c.person_id, members))):
         names[members[row.person_id]].append(row.text)
     return names
 
@@ -158,7 +159,7 @@ def _group_names(conn: Connection, kept_ids: Sequence[int]) -> dict[int, list[st
 def _id_numbers(conn: Connection, ids: Sequence[int]) -> dict[int, set[str]]:
     table = tables.name_keys
     query = select(table.c.person_id, table.c.key).where(
-        table.c.person_id.in_(ids), table.c.key.like("id:%")
+        among(table.c.person_id, ids), table.c.key.like("id:%")
     )
     found: dict[int, set[str]] = {}
     for row in conn.execute(query):
@@ -195,7 +196,7 @@ def find_candidates(conn: Connection, query: CandidateQuery, limit: int = 10) ->
     summary = tables.person_summary
     rows = {
         row.person_id: row
-        for row in conn.execute(select(summary).where(summary.c.person_id.in_(kept_ids)))
+        for row in conn.execute(select(summary).where(among(summary.c.person_id, kept_ids)))
     }
     results = []
     for person_id in kept_ids:

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Row, insert, or_, select
 
 from guwah.model.records import format_id, parse_id
 from guwah.store import protect, tables
+from guwah.store.sql import among
 
 
 class How(str, Enum):
@@ -185,7 +186,7 @@ def book(conn: Connection, sources: Sequence[int] | None = None) -> ConsentBook:
     table, src = tables.consents, tables.sources
     query = select(src.c.id, src.c.testifier_id).where(src.c.testifier_id.is_not(None))
     if sources is not None:
-        query = query.where(src.c.id.in_(sorted(set(sources))))
+        query = query.where(among(src.c.id, sorted(set(sources))))
     testifier_of: dict[str, str | None] = {}
     testifiers: set[int] = set()
     for row in conn.execute(query):
@@ -194,7 +195,7 @@ def book(conn: Connection, sources: Sequence[int] | None = None) -> ConsentBook:
     records = select(table)
     if sources is not None:
         records = records.where(
-            table.c.source_id.in_(sorted(set(sources))) | table.c.testifier_id.in_(testifiers)
+            among(table.c.source_id, sorted(set(sources))) | among(table.c.testifier_id, testifiers)
         )
     return ConsentBook([_from_row(row) for row in conn.execute(records)], testifier_of)
 
@@ -202,7 +203,7 @@ def book(conn: Connection, sources: Sequence[int] | None = None) -> ConsentBook:
 def book_for_people(conn: Connection, people: Sequence[int]) -> ConsentBook:
     """The consent book for these people as testifiers (their own records)."""
     table = tables.consents
-    rows = conn.execute(select(table).where(table.c.testifier_id.in_(sorted(set(people)))))
+    rows = conn.execute(select(table).where(among(table.c.testifier_id, sorted(set(people)))))
     return ConsentBook([_from_row(row) for row in rows])
 
 

@@ -21,6 +21,7 @@ from guwah.secure.policy import Action, Disclosure, allowed, max_sensitivity
 from guwah.services import auditing
 from guwah.services.archive import Archive
 from guwah.store import reader, tables
+from guwah.store.sql import among
 
 DENIED = "access.denied"
 RESTRICTED_READ = "restricted.read"
@@ -72,7 +73,7 @@ def testifier_ids(conn: Connection, people: Iterable[int] | None = None) -> froz
     src = tables.sources
     query = select(src.c.testifier_id).where(src.c.testifier_id.is_not(None)).distinct()
     if people is not None:
-        query = query.where(src.c.testifier_id.in_(sorted(set(people))))
+        query = query.where(among(src.c.testifier_id, sorted(set(people))))
     return frozenset(format_id("person", n) for n in conn.execute(query).scalars())
 
 
@@ -109,7 +110,7 @@ def visible_people(
         claims, subjects = tables.claims, tables.source_subjects
         for table in (claims, subjects):
             query = select(table.c.person_id, table.c.source_id).where(
-                table.c.person_id.in_(sorted(found))
+                among(table.c.person_id, sorted(found))
             )
             for row in conn.execute(query.distinct()):
                 speaking[row.person_id].add(row.source_id)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, insert, or_, select, update
 
 from guwah.store import protect, tables
+from guwah.store.sql import among
 
 SAME = "same"
 DIFFERENT = "different"
@@ -40,7 +41,7 @@ def merged_into(conn: Connection, ids: Iterable[int]) -> dict[int, int]:
     """absorbed person → kept person, for the standing merges of these people."""
     m = tables.merges
     query = select(m.c.absorbed_id, m.c.kept_id).where(
-        m.c.absorbed_id.in_(list(ids)), m.c.undone_at.is_(None)
+        among(m.c.absorbed_id, list(ids)), m.c.undone_at.is_(None)
     )
     return {row.absorbed_id: row.kept_id for row in conn.execute(query)}
 
@@ -50,7 +51,7 @@ def members(conn: Connection, kept_ids: Iterable[int]) -> dict[int, list[int]]:
     m = tables.merges
     query = (
         select(m.c.kept_id, m.c.absorbed_id)
-        .where(m.c.kept_id.in_(list(kept_ids)), m.c.undone_at.is_(None))
+        .where(among(m.c.kept_id, list(kept_ids)), m.c.undone_at.is_(None))
         .order_by(m.c.absorbed_id)
     )
     found: dict[int, list[int]] = {}
@@ -75,7 +76,7 @@ def add_merge(conn: Connection, kept: int, absorbed: int, by: str, at: str) -> i
 def undo_merges(conn: Connection, ids: Sequence[int], by: str, at: str) -> list[tuple[int, int]]:
     """Undo these merges; returns their (kept, absorbed) pairs."""
     m = tables.merges
-    where = and_(m.c.id.in_(list(ids)), m.c.undone_at.is_(None))
+    where = and_(among(m.c.id, list(ids)), m.c.undone_at.is_(None))
     pairs = [(r.kept_id, r.absorbed_id) for r in conn.execute(select(m).where(where))]
     conn.execute(update(m).where(where).values(undone_by=by, undone_at=at))
     return pairs
@@ -105,7 +106,7 @@ def add_judgements(
 
 def withdraw_judgements(conn: Connection, ids: Sequence[int], by: str, at: str) -> None:
     j = tables.match_judgements
-    where = and_(j.c.id.in_(list(ids)), j.c.withdrawn_at.is_(None))
+    where = and_(among(j.c.id, list(ids)), j.c.withdrawn_at.is_(None))
     conn.execute(update(j).where(where).values(withdrawn_by=by, withdrawn_at=at))
 
 
@@ -117,7 +118,7 @@ def standing_judgements(
     query = select(j.c.person_a, j.c.person_b, j.c.decision).where(j.c.withdrawn_at.is_(None))
     if people is not None:
         wanted = list(people)
-        query = query.where(or_(j.c.person_a.in_(wanted), j.c.person_b.in_(wanted)))
+        query = query.where(or_(among(j.c.person_a, wanted), among(j.c.person_b, wanted)))
     found: dict[tuple[int, int], str] = {}
     for row in conn.execute(query.order_by(j.c.id)):
         found[(row.person_a, row.person_b)] = row.decision

@@ -29,6 +29,7 @@ from guwah.store.convert import (
     sid,
     source_from_row,
 )
+from guwah.store.sql import among
 
 BATCH = 500
 
@@ -42,13 +43,13 @@ def persons(conn: Connection, ids: Sequence[int], *, bare: bool = False) -> dict
     refs: dict[int, list[ExternalRef]] = defaultdict(list)
     t_names, t_refs, t_persons = tables.names, tables.person_refs, tables.persons
     if not bare:
-        query = select(t_names).where(t_names.c.person_id.in_(ids)).order_by(t_names.c.id)
+        query = select(t_names).where(among(t_names.c.person_id, ids)).order_by(t_names.c.id)
         for row in conn.execute(query):
             names[row.person_id].append(name_from_row(row))
-        query = select(t_refs).where(t_refs.c.person_id.in_(ids))
+        query = select(t_refs).where(among(t_refs.c.person_id, ids))
         for row in conn.execute(query.order_by(t_refs.c.namespace, t_refs.c.ref)):
             refs[row.person_id].append(ExternalRef(row.namespace, row.ref))
-    rows = conn.execute(select(t_persons).where(t_persons.c.id.in_(ids)))
+    rows = conn.execute(select(t_persons).where(among(t_persons.c.id, ids)))
     return {row.id: person_from_row(row, names[row.id], refs[row.id]) for row in rows}
 
 
@@ -57,7 +58,7 @@ def claims_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[Cla
     if not person_ids:
         return found
     table = tables.claims
-    query = select(table).where(table.c.person_id.in_(person_ids)).order_by(table.c.id)
+    query = select(table).where(among(table.c.person_id, person_ids)).order_by(table.c.id)
     for row in conn.execute(query):
         found[row.person_id].append(claim_from_row(row))
     return found
@@ -79,10 +80,10 @@ def sources(
         return {}
     t_src, t_sub = tables.sources, tables.source_subjects
     subjects: dict[int, list[SourceSubject]] = defaultdict(list)
-    query = select(t_sub).where(t_sub.c.source_id.in_(ids)).order_by(t_sub.c.person_id)
+    query = select(t_sub).where(among(t_sub.c.source_id, ids)).order_by(t_sub.c.person_id)
     for row in conn.execute(query) if with_subjects else ():
         subjects[row.source_id].append(SourceSubject(pid(row.person_id) or "", row.relation))
-    rows = conn.execute(select(t_src).where(t_src.c.id.in_(ids)))
+    rows = conn.execute(select(t_src).where(among(t_src.c.id, ids)))
     return {row.id: source_from_row(row, subjects[row.id]) for row in rows}
 
 
@@ -92,7 +93,7 @@ def source_testifiers(conn: Connection, ids: Sequence[int]) -> dict[str, str | N
     found: dict[str, str | None] = {}
     for start in range(0, len(ids), BATCH):
         chunk = list(ids[start : start + BATCH])
-        query = select(table.c.id, table.c.testifier_id).where(table.c.id.in_(chunk))
+        query = select(table.c.id, table.c.testifier_id).where(among(table.c.id, chunk))
         for row in conn.execute(query):
             found[sid(row.id) or ""] = pid(row.testifier_id)
     return found
@@ -104,7 +105,7 @@ def cases_of(conn: Connection, person_ids: Sequence[int]) -> list[Case]:
         return []
     rows = list(
         conn.execute(
-            select(t_cases).where(t_cases.c.person_id.in_(person_ids)).order_by(t_cases.c.id)
+            select(t_cases).where(among(t_cases.c.person_id, person_ids)).order_by(t_cases.c.id)
         )
     )
     return _with_actions(conn, rows)
@@ -115,7 +116,7 @@ def _with_actions(conn: Connection, rows: Sequence[Row[Any]]) -> list[Case]:
     ids = [row.id for row in rows]
     actions: dict[int, list[Row[Any]]] = defaultdict(list)
     if ids:
-        query = select(t_actions).where(t_actions.c.case_id.in_(ids)).order_by(t_actions.c.id)
+        query = select(t_actions).where(among(t_actions.c.case_id, ids)).order_by(t_actions.c.id)
         for action in conn.execute(query):
             actions[action.case_id].append(action)
     return [case_from_row(row, actions[row.id]) for row in rows]
@@ -140,7 +141,7 @@ def all_ids(conn: Connection, table_name: str) -> Iterator[list[int]]:
 def all_cases(conn: Connection) -> Iterator[Case]:
     table = tables.cases
     for ids in all_ids(conn, "cases"):
-        rows = list(conn.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id)))
+        rows = list(conn.execute(select(table).where(among(table.c.id, ids)).order_by(table.c.id)))
         yield from _with_actions(conn, rows)
 
 
@@ -151,7 +152,7 @@ def all_evidence(conn: Connection) -> Iterator[EvidenceFile]:
     for ids in all_ids(conn, "evidence_files"):
         query = (
             select(table)
-            .where(table.c.id.in_(ids), table.c.storage_name.is_(None))
+            .where(among(table.c.id, ids), table.c.storage_name.is_(None))
             .order_by(table.c.id)
         )
         yield from (evidence_from_row(row) for row in conn.execute(query))
@@ -160,5 +161,5 @@ def all_evidence(conn: Connection) -> Iterator[EvidenceFile]:
 def all_claims(conn: Connection) -> Iterator[Claim]:
     table = tables.claims
     for ids in all_ids(conn, "claims"):
-        query = select(table).where(table.c.id.in_(ids)).order_by(table.c.id)
+        query = select(table).where(among(table.c.id, ids)).order_by(table.c.id)
         yield from (claim_from_row(row) for row in conn.execute(query))

@@ -23,6 +23,7 @@ from sqlalchemy.sql import Select
 
 from guwah.store import protect, tables
 from guwah.store.dialect import is_postgres
+from guwah.store.sql import among
 from guwah.store.writer import insert_rows
 
 MAX_LIMIT = 500
@@ -152,7 +153,7 @@ def _write_keys(
 ) -> None:
     table = tables.name_keys
     if not new:
-        conn.execute(delete(table).where(table.c.person_id.in_([d.person_id for d in docs])))
+        conn.execute(delete(table).where(among(table.c.person_id, [d.person_id for d in docs])))
     rows = [
         {"key": k, "person_id": d.person_id, "birth_year": d.birth_year, "gender": d.gender}
         for d in docs
@@ -175,9 +176,9 @@ def drop_people(conn: Connection, ids: Sequence[int]) -> None:
     person, they are found through that person)."""
     if not ids:
         return
-    conn.execute(delete(tables.name_keys).where(tables.name_keys.c.person_id.in_(ids)))
+    conn.execute(delete(tables.name_keys).where(among(tables.name_keys.c.person_id, ids)))
     summary = tables.person_summary
-    conn.execute(delete(summary).where(summary.c.person_id.in_(ids)))
+    conn.execute(delete(summary).where(among(summary.c.person_id, ids)))
     if is_postgres(conn.engine):
         conn.execute(
             text("DELETE FROM person_search WHERE person_id = ANY(:ids)"), {"ids": list(ids)}
@@ -207,7 +208,7 @@ def write_summaries(
         ]
     table = tables.person_summary
     ids = [r["person_id"] for r in rows]
-    conn.execute(delete(table).where(table.c.person_id.in_(ids)))
+    conn.execute(delete(table).where(among(table.c.person_id, ids)))
     insert_rows(conn, table, rows)
 
 
@@ -287,7 +288,7 @@ def filtered_summaries(conn: Connection, ids: Sequence[int], filters: SearchFilt
     if not ids:
         return []
     summary = tables.person_summary
-    query = _apply_filters(select(summary), filters).where(summary.c.person_id.in_(ids))
+    query = _apply_filters(select(summary), filters).where(among(summary.c.person_id, ids))
     return list(conn.execute(query))
 
 
@@ -309,19 +310,19 @@ def _apply_filters(query: Select[Any], filters: SearchFilters) -> Select[Any]:
     prefectures, places = list(filters.prefecture_codes), list(filters.place_codes)
     if prefectures and places:
         query = query.where(
-            summary.c.prefecture_code.in_(prefectures) | summary.c.place_code.in_(places)
+            among(summary.c.prefecture_code, prefectures) | among(summary.c.place_code, places)
         )
     elif prefectures:
-        query = query.where(summary.c.prefecture_code.in_(prefectures))
+        query = query.where(among(summary.c.prefecture_code, prefectures))
     elif places:
-        query = query.where(summary.c.place_code.in_(places))
+        query = query.where(among(summary.c.place_code, places))
     if filters.detained_year is not None:
         query = query.where(summary.c.detained_year == filters.detained_year)
     if filters.victims_only:
         query = query.where(summary.c.is_victim.is_(True))
     if filters.max_sensitivity_rank < 2:
         allowed = ["public", "internal"][: filters.max_sensitivity_rank + 1]
-        query = query.where(summary.c.sensitivity.in_(allowed))
+        query = query.where(among(summary.c.sensitivity, allowed))
     if filters.min_sentence_months is not None:
         query = query.where(summary.c.sentence_months >= filters.min_sentence_months)
     if filters.max_sentence_months is not None:
