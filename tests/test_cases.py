@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from guwah.model.errors import AccessDenied, InvalidInput
+from guwah.model.errors import AccessDenied, InvalidInput, NotFound
 from guwah.secure.policy import Principal, Role
 from guwah.services import cases
 from guwah.services.archive import Archive, open_archive
@@ -191,7 +191,7 @@ def test_reading_follows_the_roles_level(demo_cli: Cli, restricted_case: str) ->
         researcher = _as(archive, "rana", Role.RESEARCHER)
         seen = {e.id for e in cases.list_cases(researcher, limit=500).entries}
         assert restricted_case not in seen and {"K-000001", "K-000009"} <= seen
-        with pytest.raises(AccessDenied, match=f"{restricted_case} is not shown to role"):
+        with pytest.raises(NotFound, match=f"no case {restricted_case} in the archive"):
             cases.get_case(researcher, restricted_case)
         with pytest.raises(AccessDenied, match="guwah case status is not allowed"):
             cases.update_case(researcher, "K-000001", status="closed")

@@ -174,7 +174,7 @@ def test_researchers_see_a_testifier_only_with_consent(
     assert victim["sources"][testimony["source"]]["testifier"] is None
     assert victim["related_by_others"] == []
     line = error_line(as_researcher("show", testimony["testifier"]))
-    assert line == f"error: {testimony['testifier']} is not shown to role researcher"
+    assert line == f"error: no person {testimony['testifier']} in the archive"
     assert TESTIFIER not in ok(as_researcher("search", "Aigerim", "--json")).stdout
     assert "guwah consent record is not allowed for role researcher" in error_line(
         as_researcher("consent", "record", testimony["source"], "--publish-name", "--how", "oral")

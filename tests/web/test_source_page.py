@@ -42,8 +42,8 @@ def test_researcher_does_not_see_a_testifier_without_consent(web: Web) -> None:
     page = client.get(f"/sources/{source}")
     if page.status_code == 200:
         assert f'href="/persons/{testifier}"' not in page.text
-    else:  # a restricted source: refused outright
-        assert page.status_code == 403
+    else:  # a restricted source: answered as if it did not exist
+        assert page.status_code == 404
 
 
 def test_unknown_and_malformed_sources(web: Web) -> None:

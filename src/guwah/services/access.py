@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 from sqlalchemy import Connection, select
 
-from guwah.model.errors import AccessDenied
+from guwah.model.errors import AccessDenied, NotFound
 from guwah.model.records import format_id
 from guwah.model.vocab import Sensitivity
 from guwah.secure import consent
@@ -58,6 +58,15 @@ def deny(archive: Archive, target: str, message: str) -> NoReturn:
     with archive.engine.begin() as conn:
         audit(conn, archive, DENIED, target)
     raise AccessDenied(message)
+
+
+def hidden(archive: Archive, target: str, missing: str) -> NoReturn:
+    """Refuse a record the role may not see with the words used for one that does not exist
+    (``missing``): whether a restricted record exists is itself worth hiding (that someone
+    testified about a person, that a campaign is open). The refusal is audited."""
+    with archive.engine.begin() as conn:
+        audit(conn, archive, DENIED, target)
+    raise NotFound(missing)
 
 
 def role(archive: Archive) -> str:

@@ -247,7 +247,7 @@ def _audit_restricted(archive: Archive, reads: Sequence[tuple[str, str]]) -> Non
 
 
 def _not_shown(archive: Archive, case: Case) -> None:
-    access.deny(archive, case.id, f"{case.id} is not shown to role {access.role(archive)}")
+    access.hidden(archive, case.id, f"no case {case.id} in the archive")
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -352,7 +352,7 @@ def open_case(
         case_number = ids.allocate(conn, "case")
         pid = format_id("person", number)
         person = reader.persons(conn, [number]).get(number)
-        if person is None:
+        if person is None or number not in _seen(conn, archive, [number]).visible:
             raise NotFound(f"no person {pid} in the archive")
         kept = matching.merged_into(conn, [number]).get(number, number)
         if kept != number:
@@ -364,8 +364,6 @@ def open_case(
         existing = _existing(conn, number)
         if existing is not None:
             raise InvalidInput(f"{pid} already has a campaign: {existing.id}")
-        if number not in _seen(conn, archive, [number]).visible:
-            raise AccessDenied(f"{pid} is not shown to role {access.role(archive)}")
         now = now_text()
         row = {
             "id": case_number, "person_id": number, "status": state.value,

@@ -98,11 +98,8 @@ def show_person(archive: Archive, public_id: str) -> PersonDetail:
             disclosure = replace(disclosure, level=access.level(archive))
         shown.disclose(disclosure)
         if kept not in shown.people:
-            access.deny(
-                archive,
-                format_id("person", kept),
-                f"{format_id('person', number)} is not shown to role {access.role(archive)}",
-            )
+            missing = f"no person {format_id('person', number)} in the archive"
+            access.hidden(archive, format_id("person", kept), missing)
         cases = cases if disclosure.level is not Sensitivity.PUBLIC else []
         cases = [c for c in cases if (parse_id("person", c.person_id) or 0) in shown.people]
     person = shown.person(kept)

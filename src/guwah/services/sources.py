@@ -61,11 +61,7 @@ def show_source(archive: Archive, public_id: str, *, limit: int = CLAIMS_SHOWN) 
         visible = access.visible_people(conn, archive, ordered)
     shown = disclosure.source(source)
     if shown is None:
-        access.deny(
-            archive,
-            source.id,
-            f"{source.id} is not shown to role {access.role(archive)}",
-        )
+        access.hidden(archive, source.id, f"no source {source.id} in the archive")
     withheld = [p.id for n, p in persons.items() if n not in visible]
     people = {p.id: p for n, p in persons.items() if n in visible}
     kept: list[Claim] = []
