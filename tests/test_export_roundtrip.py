@@ -263,3 +263,99 @@ def test_csv_and_ftm_leave_out_restricted_people_unless_asked(
     _export(demo_cli, ftm, "--format", "ftm")
     exported = {json.loads(line)["id"] for line in ftm.read_text(encoding="utf-8").splitlines()}
     assert not {f"guwah-{pid}" for pid in restricted} & exported
+
+
+DUPLICATES = """id,name,gender,birth_year,ethnicity,hometown
+R-1,Gulbahar Haitiwaji,female,1966,Uyghur,Karamay
+R-2,古丽巴哈尔·海提瓦吉,female,1966,Uyghur,Karamay
+"""
+TESTIMONY_TEXT = (
+    "Statement of Aynur Tohti, recorded in Almaty.\n"
+    "My brother Ablikim Tohti was taken to a camp in Kashgar in 2017. "
+    "He was sentenced to 10 years in prison in 2019.\n"
+)
+DECISIONS = ("consent", "merge", "judgement", "proposal", "correction")
+
+
+def _decisions(cli: Cli, tmp_path: Path) -> None:
+    """Give the archive one of each decision a full export carries."""
+    from guwah.services import corrections
+    from guwah.services.archive import open_archive
+    from tests.conftest import PASSPHRASE
+
+    people = tmp_path / "duplicates.csv"
+    people.write_text(DUPLICATES, encoding="utf-8")
+    ok(cli("import", str(people), "--list", "roundtrip-duplicates"))
+    ok(cli("dedupe"))
+    items = json_of(cli, "review", "list")
+    pair = next(
+        i for i in items if {"古丽巴哈尔·海提瓦吉"} <= {n for p in i["people"] for n in p["names"]}
+    )
+    ok(cli("review", "merge", str(pair["item"]), "--note", "same woman, two scripts"))
+    testimony = "S-000002"  # a sample testimony with its testifier
+    ok(
+        cli(
+            "consent", "record", testimony, "--publish-name", "--how", "written", "--note", "tape 3"
+        )
+    )
+    text = tmp_path / "statement.txt"
+    text.write_text(TESTIMONY_TEXT, encoding="utf-8")
+    ok(cli("ingest", str(text)))
+    archive = open_archive(cli.location, PASSPHRASE, "tester")
+    try:
+        token = corrections.form_token(archive, now=1_800_000_000.0)
+        form = corrections.Submission("error", "The year of detention is 2018.", "P-000001",
+                                      "reader@example.org", token)  # fmt: skip
+        corrections.submit(archive, form, now=1_800_000_060.0)
+    finally:
+        archive.close()
+
+
+def test_a_full_export_carries_consents_merges_judgements_proposals_and_corrections(
+    demo_cli: Cli, second_cli: Cli, tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("guwah.match.linkage")
+    if backend != "sqlite":  # ingest keeps the document as evidence: in a folder there
+        monkeypatch.setenv("GUWAH_EVIDENCE_DIR", str(tmp_path / "evidence"))
+    _decisions(demo_cli, tmp_path)
+    first = tmp_path / "first.jsonl"
+    _export(demo_cli, first)
+    kinds = [r["type"] for r in _records(first)]
+    assert all(kinds.count(kind) >= 1 for kind in DECISIONS), sorted(set(kinds))
+    merge = next(r for r in _records(first) if r["type"] == "merge")
+    assert merge["kept"].startswith("P-") and merge["absorbed"].startswith("P-")
+    ok(second_cli("init"))
+
+    report = json_of(second_cli, "import", str(first))
+
+    assert report["rejected"] == 0
+    assert {k: report["restored"][k] for k in DECISIONS} == {k: kinds.count(k) for k in DECISIONS}
+    second = tmp_path / "second.jsonl"
+    _export(second_cli, second)
+    assert second.read_bytes() == first.read_bytes()
+    absorbed = json_of(second_cli, "show", merge["absorbed"])
+    assert absorbed["id"] == merge["kept"]  # the merge stands in the new archive
+    again = json_of(second_cli, "import", str(first))
+    assert not any(again["restored"].get(k) for k in DECISIONS)  # nothing new the second time
+    lower = tmp_path / "internal.jsonl"
+    _export(demo_cli, lower, "--max-sensitivity", "internal")
+    assert not {r["type"] for r in _records(lower)} & set(DECISIONS)
+
+
+def test_a_decision_pointing_nowhere_is_one_error_and_imports_nothing(
+    second_cli: Cli, tmp_path: Path
+) -> None:
+    ok(second_cli("init"))
+    path = tmp_path / "bad.jsonl"
+    merge = {"type": "merge", "id": 1, "kept": "P-000001", "absorbed": "P-000002",
+             "merged_by": "x", "merged_at": "2026-01-01T00:00:00+00:00",
+             "undone_by": None, "undone_at": None}  # fmt: skip
+    path.write_text(json.dumps(merge) + "\n", encoding="utf-8")
+    line = error_line(second_cli("import", str(path)))
+    assert line == (
+        "error: merge 1 points to P-000001, which is neither in the file nor in the archive"
+    )
+    merge["merged_at"] = 7
+    path.write_text(json.dumps(merge) + "\n", encoding="utf-8")
+    assert "'merged_at' has the wrong type: 7" in error_line(second_cli("import", str(path)))
+    assert stats(second_cli)["persons"] == 0

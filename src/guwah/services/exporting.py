@@ -27,6 +27,7 @@ from guwah.services.jsonl import (
     place_to_json,
     source_to_json,
 )
+from guwah.services.jsonl_side import side_records
 from guwah.store import protect, reader, tables
 
 FORMATS = ("jsonl", "csv", "ftm")
@@ -49,9 +50,15 @@ CSV_COLUMNS = [
 
 
 def iter_records(
-    conn: Connection, max_rank: int = 2, disclosure: Disclosure | None = None
+    conn: Connection,
+    max_rank: int = 2,
+    disclosure: Disclosure | None = None,
+    *,
+    decisions: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """Every record as its JSONL object: places, persons, sources, claims, cases, evidence.
+    """Every record as its JSONL object: places, persons, sources, claims, cases, evidence;
+    with ``decisions`` at the restricted level, then consent records, merges, duplicate
+    judgements, extraction proposals and corrections (guwah.services.jsonl_side).
 
     Below the restricted level, ``disclosure`` withholds what the policy and the
     testifiers' consent do not allow at that level (guwah.secure.policy.Disclosure)."""
@@ -99,6 +106,8 @@ def iter_records(
         for item in reader.all_evidence(conn):
             if item.source_id not in hidden_sources:
                 yield evidence_to_json(item)
+    if decisions and max_rank >= Sensitivity.RESTRICTED.rank and disclosure is None:
+        yield from side_records(conn)
 
 
 def _speaking(conn: Connection) -> dict[int, list[Source]]:
@@ -158,7 +167,7 @@ def export(
         if max_sensitivity is not Sensitivity.RESTRICTED:
             disclosure = access.disclosure(conn, archive, sources=None, at=max_sensitivity)
         if fmt == "jsonl":
-            for record in iter_records(conn, max_sensitivity.rank, disclosure):
+            for record in iter_records(conn, max_sensitivity.rank, disclosure, decisions=True):
                 out.write(dumps(record) + "\n")
                 count += 1
                 if progress and count % 1000 == 0:

@@ -1,9 +1,11 @@
 """Restoring exported JSON Lines records with their ids (the round trip of an export).
 
 Two passes over the file in one transaction: first places, persons, sources, claims,
-cases and evidence; then names and external references (names point at sources, which
-come after persons in the file). A record whose id is already in the archive is left
-as it is, so importing the same export twice adds nothing.
+cases and evidence, and the decisions a full export carries (consent records, merges,
+judgements, proposals, corrections: written after the records they point to); then names
+and external references (names point at sources, which come after persons in the file).
+A record whose id is already in the archive is left as it is, so importing the same
+export twice adds nothing.
 """
 
 from __future__ import annotations
@@ -17,17 +19,18 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from guwah.model.errors import InvalidInput
+from guwah.model.records import format_id
 from guwah.secure import coverage
 from guwah.secure.audit import ensure_unchanged
 from guwah.secure.coverage import Coverage
-from guwah.services import jsonl
+from guwah.services import jsonl, jsonl_side
 from guwah.services.indexing import refresh
 from guwah.store import ids, tables, writer
 
 Lines = Callable[[Path], Iterator[tuple[int, str]]]
 Reject = Callable[[int, str, str], None]
 BATCH = 2000
-KINDS = ("place", "person", "source", "claim", "case", "evidence")
+KINDS = ("place", "person", "source", "claim", "case", "evidence", *jsonl_side.BY_TYPE)
 
 
 class _Buffer:
@@ -116,6 +119,7 @@ def restore_jsonl(
 
     claims = _NewRows(buffer, tables.claims, unchanged)
     evidence = _NewRows(buffer, tables.evidence_files)
+    decisions: dict[str, dict[int, dict[str, Any]]] = {t: {} for t in jsonl_side.BY_TYPE}
     written = Coverage()
     for number, line in lines(path):
         if not is_full_form_line(line):
@@ -159,18 +163,23 @@ def restore_jsonl(
                 buffer.add(tables.case_actions, actions)
             elif kind == "evidence":
                 evidence.add(jsonl.evidence_row(record))
+            elif kind in decisions:
+                row = jsonl_side.BY_TYPE[kind].row(record)
+                decisions[kind][row["id"]] = row
             else:
                 raise InvalidInput(f"unknown record type {kind!r}")
         except (InvalidInput, KeyError, TypeError, ValueError) as exc:
             reject(number, _reason(exc), line.rstrip("\n"))
             continue
-        if kind not in ("claim", "evidence"):  # those are counted once known to be new
+        if kind not in ("claim", "evidence") and kind not in decisions:  # counted when new
             counts[str(kind)] += 1
         if progress and number % 5000 == 0:
             progress(number)
     claims.flush()
     evidence.flush()
     counts["claim"], counts["evidence"] = claims.count, evidence.count
+    buffer.flush()  # the records the decisions point to are in the archive now
+    changed = _restore_decisions(buffer, decisions, counts, written, unchanged)
     buffer.flush()
     restored = set(restored_people)
     for number, line in lines(path):
@@ -187,13 +196,58 @@ def restore_jsonl(
             buffer.add(tables.names, names)
             buffer.add(tables.person_refs, refs)
     buffer.flush()
-    for kind in ("person", "source", "claim", "case", "evidence"):
+    for kind in ("person", "source", "claim", "case", "evidence", "proposal"):
         ids.bump_to_at_least(conn, kind)
-    refresh(conn, sorted(restored | claims.people))
+    refresh(conn, sorted(restored | claims.people | changed))
     if covered is not None:
         written.add(coverage.PERSON, restored | claims.people)
         covered.update(written.add(coverage.EVIDENCE, evidence.numbers))
     return {k: v for k, v in counts.items() if v}
+
+
+def _restore_decisions(
+    buffer: _Buffer,
+    decisions: dict[str, dict[int, dict[str, Any]]],
+    counts: dict[str, int],
+    written: Coverage,
+    unchanged: Callable[[set[int]], None],
+) -> set[int]:
+    """Add the decision rows whose ids are new; return the people whose views they change
+    (a merge shows the absorbed person under the kept one)."""
+    changed: set[int] = set()
+    for kind, rows in decisions.items():
+        side = jsonl_side.BY_TYPE[kind]
+        existing = writer.existing_ids(buffer.conn, side.table, list(rows))
+        new = [row for number, row in sorted(rows.items()) if number not in existing]
+        _check_links(buffer.conn, side, new)
+        people = {
+            row[column] for row in new for column in jsonl_side.PEOPLE.get(kind, ()) if row[column]
+        }
+        unchanged(people)  # people already here whose records these rows join
+        buffer.add(side.table, new)
+        counts[kind] = len(new)
+        for record_kind, column in side.covered_by:
+            written.add(record_kind, [row[column] for row in new if row[column] is not None])
+        if kind == "merge":
+            changed |= people
+    return changed
+
+
+_LINKED = {"person": tables.persons, "source": tables.sources, "claim": tables.claims}
+
+
+def _check_links(conn: Connection, side: jsonl_side.Side, rows: list[dict[str, Any]]) -> None:
+    """Every person, source and claim a decision points to is in the archive (restored
+    from the file or there before): one clear error instead of a database error."""
+    for column, (_key, kind) in side.links.items():
+        wanted = {row[column] for row in rows if row[column] is not None}
+        missing = wanted - writer.existing_ids(conn, _LINKED[kind], sorted(wanted))
+        if missing:
+            row = next(r for r in rows if r[column] in missing)
+            raise InvalidInput(
+                f"{side.type} {row['id']} points to {format_id(kind, row[column])}, "
+                "which is neither in the file nor in the archive"
+            )
 
 
 _PLACE_LINE = re.compile(r'"type"\s*:\s*"place"')
