@@ -349,6 +349,23 @@ def test_lock_out_after_failures_applies_on_the_desk_and_is_audited(web: Web) ->
     assert attempt(web.client, "erkin", PASSWORD).status_code == 303
 
 
+def test_failures_never_lock_an_account_with_a_second_factor(web: Web) -> None:
+    """Anyone who knows a user name could otherwise keep its owner out: with TOTP, a guess
+    needs the password and the code, so failures are counted and audited but lock nothing."""
+    archive = web.desk.archive
+    assert archive is not None
+    secret, _uri = accounts.enrol_totp(archive, "erkin")
+    before = last_seq(web)
+    answers = [attempt(web.client, "erkin", f"guess {i}") for i in range(MAX_FAILURES + 2)]
+    assert [a.status_code for a in answers] == [401] * (MAX_FAILURES + 2)
+    assert not any("locked" in one_line(a) for a in answers)
+    code = pyotp.TOTP(secret).now()
+    data = {"username": "erkin", "password": PASSWORD, "totp": code, "pre": pre_token(web.client)}
+    assert web.client.post("/login", data=data, follow_redirects=False).status_code == 303
+    failures = [e for e in latest_entries(archive, 50) if e.seq > before]
+    assert [e.action for e in failures].count("login.failed") == MAX_FAILURES + 2
+
+
 def test_a_second_factor_on_the_desk_tells_a_guesser_nothing(web: Web) -> None:
     """With a second factor, a right password without its code, a wrong password and a
     disabled account all get the same answer and count as failures; the right code signs

@@ -6,8 +6,11 @@
 - TOTP (RFC 6238, ``pyotp``): the secret is sealed (AES-256-GCM) with a per-purpose
   secret wrapped by the archive key; a code of the current 30-second step or one step
   either side is accepted, and never a step already used (no replay).
-- Lock-out: ``MAX_FAILURES`` failed logins in a row lock the account for ``LOCKOUT``;
-  the count is kept in the database.
+- Lock-out: ``MAX_FAILURES`` failed logins in a row lock an account without a second
+  factor for ``LOCKOUT``; the count is kept in the database. An account with TOTP is
+  never locked by failures: a guess needs its password and its current code, and every
+  failure gets the same answer, so a lock would only let anyone who knows the user name
+  keep its owner out (the failures are still counted and audited).
 - API tokens ``gwh_<lookup>_<secret>``: only the SHA-256 of the whole token is stored,
   found by its non-secret lookup id; optional expiry; revocable.
 
@@ -239,7 +242,7 @@ def record_failure(conn: Connection, user: User, at: dt.datetime) -> dt.datetime
         .values(failed_logins=users.c.failed_logins + 1, updated_at=_text(at))
     )
     failures = conn.execute(select(users.c.failed_logins).where(users.c.id == user.id)).scalar()
-    if int(failures or 0) < MAX_FAILURES:
+    if int(failures or 0) < MAX_FAILURES or user.totp:
         return None
     until = at + LOCKOUT
     change(conn, user, failed_logins=0, locked_until=_text(until))
