@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 
 from guwah.model.errors import AccessDenied, InvalidInput, NotFound
 from guwah.secure.policy import Principal, Role
-from guwah.services import cases
+from guwah.services import case_entry, cases
 from guwah.services.archive import Archive, open_archive
 from guwah.store import protect, tables
 from tests.conftest import PASSPHRASE, Cli
@@ -243,12 +243,12 @@ def test_plans_and_action_texts_are_sealed_on_postgresql(
 
 
 def test_due_dates_are_iso_days() -> None:
-    assert cases.parse_due(" 2024-03-31 ") == "2024-03-31"
-    assert cases.parse_due("") is None
+    assert case_entry.parse_due(" 2024-03-31 ") == "2024-03-31"
+    assert case_entry.parse_due("") is None
     for bad in ("2024-02-30", "2024-3-1", "31.03.2024", "2024-03"):
         with pytest.raises(InvalidInput, match="not a valid due date"):
-            cases.parse_due(bad)
-    assert cases.due_day("2024-03") == dt.date(2024, 3, 31)  # an older EDTF due: its last day
-    assert cases.due_day("garbage") is None
+            case_entry.parse_due(bad)
+    assert case_entry.due_day("2024-03") == dt.date(2024, 3, 31)  # an older EDTF due: its last day
+    assert case_entry.due_day("garbage") is None
     with pytest.raises(InvalidInput, match="out of range"):
-        cases.parse_due("1066-10-14")
+        case_entry.parse_due("1066-10-14")

@@ -11,7 +11,7 @@ from rich.table import Table
 from guwah.cli.common import DbOption, JsonOption, console, opened, print_json
 from guwah.model.vocab import ActionKind, CaseStatus
 from guwah.services import cases as service
-from guwah.services.cases import CaseEntry
+from guwah.services.case_entry import CaseEntry, parse_due
 
 app = typer.Typer(
     help="Campaigns: each victim's advocacy file, with its status, owner, next steps and "
@@ -90,7 +90,7 @@ def list_(
 ) -> None:
     """List campaigns, due soonest first (then the longest without any action)."""
     today = dt.date.today()
-    day = dt.date.fromisoformat(parsed) if (parsed := service.parse_due(due_by)) else None
+    day = dt.date.fromisoformat(parsed) if (parsed := parse_due(due_by)) else None
     if needing:
         day = day or today + dt.timedelta(days=service.DUE_SOON_DAYS)
         idle_days = idle_days or service.IDLE_DAYS

@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from guwah.model.errors import InvalidInput
 from guwah.model.vocab import ActionKind, CaseStatus
 from guwah.services import cases as service
-from guwah.services.cases import CaseEntry
+from guwah.services.case_entry import CaseEntry, CaseList
 from guwah.web import i18n
 from guwah.web.context import DeskUser, checked_form, is_htmx, signed_in
 from guwah.web.render import render
@@ -73,7 +73,7 @@ def cases_page(request: Request, user: DeskUser = Depends(signed_in)) -> Respons
     query = ListQuery.of(request)
     today = dt.date.today()
     error = None
-    found = service.CaseList([], 0)
+    found = CaseList([], 0)
     try:
         arguments = query.arguments(today)
         found = service.list_cases(
