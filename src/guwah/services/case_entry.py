@@ -1,5 +1,5 @@
 """A campaign as a role sees it (``CaseEntry``: when its next action is due, how long it has
-been idle, whether it needs action) and the due dates and statuses typed for campaigns."""
+been idle, whether it needs action) and the due dates typed for campaigns."""
 
 from __future__ import annotations
 
