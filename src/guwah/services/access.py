@@ -17,7 +17,7 @@ from guwah.model.errors import AccessDenied, NotFound
 from guwah.model.records import format_id
 from guwah.model.vocab import Sensitivity
 from guwah.secure import consent
-from guwah.secure.policy import Action, Disclosure, allowed, max_sensitivity
+from guwah.secure.policy import Action, Disclosure, allowed, is_testifier, max_sensitivity
 from guwah.services import auditing
 from guwah.services.archive import Archive
 from guwah.store import reader, tables
@@ -114,15 +114,21 @@ def visible_people(
     if shown is Sensitivity.RESTRICTED or not people:
         return set(people)
     found = reader.persons(conn, sorted(set(people)), bare=True)  # level and kinds suffice
+    if shown is not Sensitivity.PUBLIC:  # the level, and a testifier's own consent
+        within = {n: p for n, p in found.items() if p.sensitivity.rank <= shown.rank}
+        testifying = testifier_ids(conn, sorted(within))
+        speakers = [n for n, p in within.items() if is_testifier(p, testifying)]
+        if not speakers:
+            return set(within)
+        rule = Disclosure(shown, consent.book_for_people(conn, speakers), testifying)
+        return {n for n, p in within.items() if rule.person(p)}
     speaking: dict[int, set[int]] = {n: set() for n in found}
-    if shown is Sensitivity.PUBLIC:
-        claims, subjects = tables.claims, tables.source_subjects
-        for table in (claims, subjects):
-            query = select(table.c.person_id, table.c.source_id).where(
-                among(table.c.person_id, sorted(found))
-            )
-            for row in conn.execute(query.distinct()):
-                speaking[row.person_id].add(row.source_id)
+    for table in (tables.claims, tables.source_subjects):  # the sources speaking of them
+        query = select(table.c.person_id, table.c.source_id).where(
+            among(table.c.person_id, sorted(found))
+        )
+        for row in conn.execute(query.distinct()):
+            speaking[row.person_id].add(row.source_id)
     numbers = sorted({s for ss in speaking.values() for s in ss})
     sources = reader.sources(conn, numbers, with_subjects=False)
     rule = disclosure(conn, archive, sources=numbers, people=sorted(found), at=shown)
