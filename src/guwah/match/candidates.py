@@ -190,9 +190,11 @@ def find_candidates(conn: Connection, query: CandidateQuery, limit: int = 10) ->
     absorbed = _kept(conn, found)
     kept_ids = sorted({absorbed.get(p, p) for p in found})
     names = _group_names(conn, kept_ids)
-    ids = _id_numbers(conn, kept_ids + list(absorbed))
-    for old, new in absorbed.items():
-        ids.setdefault(new, set()).update(ids.get(old, set()))
+    ids: dict[int, set[str]] = {}  # their ID numbers: only weighed against one asked for
+    if wanted_id:
+        ids = _id_numbers(conn, kept_ids + list(absorbed))
+        for old, new in absorbed.items():
+            ids.setdefault(new, set()).update(ids.get(old, set()))
     summary = tables.person_summary
     rows = {
         row.person_id: row

@@ -37,6 +37,15 @@ def char_script(char: str) -> Script | None:
 
 def detect_script(text: str) -> Script:
     """The script most of the letters are in; ``Zyyy`` when there are none."""
+    return _name_script(text) if len(text) <= 200 else _script(text)
+
+
+@lru_cache(maxsize=65536)  # names come back again and again (a search, an import)
+def _name_script(text: str) -> Script:
+    return _script(text)
+
+
+def _script(text: str) -> Script:
     counts = Counter(s for s in map(char_script, text) if s is not None)
     if not counts:
         return Script.UNKNOWN
