@@ -1,10 +1,13 @@
 """``guwah serve --workers N``: one desk served by several processes, forked after unlocking.
 
-The server asks for the passphrase once, unlocks the archive, binds the listening socket
-and then forks the workers, which answer requests from that socket with database
-connections of their own. The keys reach the workers by the fork only: never through a
-file, a pipe, the environment or a command line. Sessions are kept in the archive
-(``guwah.web.sessions``), so every worker knows every session.
+The server asks for the passphrase once, unlocks the archive and then forks the workers,
+which answer requests with database connections of their own. Where the system offers
+``SO_REUSEPORT`` (Linux), each worker listens on the port with a socket of its own and the
+kernel spreads connections evenly between them; elsewhere they share one socket (and the
+first worker to wake takes the connection, which can load one worker with most of them).
+The keys reach the workers by the fork only: never through a file, a pipe, the
+environment or a command line. Sessions are kept in the archive (``guwah.web.sessions``),
+so every worker knows every session.
 
 A locked archive cannot be unlocked worker by worker, so when a worker notices
 ``guwah lock`` it tells the server, which stops every worker and exits: the desk is
@@ -29,10 +32,15 @@ LOCKED = 3  # the server's exit status when it stopped because the archive was l
 RESTART_PAUSE = 1.0  # seconds between restarts of a worker that keeps crashing
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
+SPREAD = hasattr(socket, "SO_REUSEPORT") and sys.platform.startswith("linux")
+
+
+def listening_socket(host: str, port: int, *, spread: bool = False) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if spread:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.listen(2048)
     sock.set_inheritable(True)
@@ -43,8 +51,14 @@ class Workers:
     """The forking server: starts the workers, forwards a stop, restarts crashed ones."""
 
     def __init__(
-        self, desk: Desk, app: ASGIApp, sock: socket.socket, count: int, options: dict[str, Any]
+        self,
+        desk: Desk,
+        app: ASGIApp,
+        sock: socket.socket | None,
+        count: int,
+        options: dict[str, Any],
     ) -> None:
+        """``sock``: the socket every worker shares, or None for one each (SO_REUSEPORT)."""
         self.desk, self.app, self.sock, self.count = desk, app, sock, count
         self.options = options
         self.children: set[int] = set()
@@ -94,8 +108,11 @@ class Workers:
             signal.signal(signum, signal.SIG_DFL)  # uvicorn installs its own
         server_pid = os.getppid()
         self.desk.on_lock = lambda: os.kill(server_pid, signal.SIGUSR1)
+        sock = self.sock or listening_socket(
+            self.options["host"], self.options["port"], spread=True
+        )
         try:
-            uvicorn.Server(uvicorn.Config(self.app, **self.options)).run(sockets=[self.sock])
+            uvicorn.Server(uvicorn.Config(self.app, **self.options)).run(sockets=[sock])
         finally:
             self.desk.close(end_sessions=False)  # the server ends the sessions as it stops
         return 0
@@ -122,8 +139,10 @@ def serve(
     """Serve the desk with ``count`` worker processes (POSIX only); the exit status."""
     if not hasattr(os, "fork"):
         raise OSError("several workers need a system that can fork (Linux, macOS, BSD)")
-    sock = listening_socket(host, port)
+    sock = listening_socket(host, port, spread=SPREAD)  # the port is free (or one error)
+    if SPREAD:
+        sock.close()  # each worker binds its own; the server holds none
     try:
-        return Workers(desk, make_app(desk), sock, count, options).run()
+        return Workers(desk, make_app(desk), None if SPREAD else sock, count, options).run()
     finally:
         sock.close()
