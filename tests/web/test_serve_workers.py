@@ -77,11 +77,13 @@ def served(demo_cli: Cli) -> Iterator[Served]:
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        try:
+            process.communicate(timeout=30)  # reads and closes its pipes
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+        except ValueError:  # a test read them already
+            pass
 
 
 def sign_in(base: str) -> str:
@@ -157,3 +159,19 @@ def test_stopping_the_server_ends_its_sessions(served: Served, demo_cli: Cli) ->
     finally:
         archive.close()
     assert left == 0
+
+
+def test_a_second_server_on_the_same_port_is_refused(served: Served, demo_cli: Cli) -> None:
+    """Workers share the port (SO_REUSEPORT): a second desk started on it by mistake must
+    not quietly take half the connections."""
+    port = served.url.rsplit(":", 1)[1]
+    env = dict(os.environ, GUWAH_PASSPHRASE=PASSPHRASE, GUWAH_USER=USERS[Role.ADMIN],
+               GUWAH_PASSWORD=PASSWORD)  # fmt: skip
+    env.pop("GUWAH_DATABASE_URL", None)
+    second = subprocess.run(
+        [str(GUWAH), "serve", "--db", demo_cli.location, "--port", port, "--workers", "2"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert second.returncode == 1
+    assert second.stderr.strip().count("\n") == 0 and "cannot listen on" in second.stderr
+    assert served.process.poll() is None

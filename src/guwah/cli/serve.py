@@ -49,7 +49,7 @@ def serve(
     from guwah.web.app import desk_app, public_app
     from guwah.web.desk import Desk
     from guwah.web.settings import WebSettings
-    from guwah.web.workers import LOCKED
+    from guwah.web.workers import FAILED, LOCKED
     from guwah.web.workers import serve as workers_serve
 
     loc = location(db)
@@ -89,10 +89,17 @@ def serve(
         logging.getLogger("guwah.web").setLevel(logging.INFO)
         if settings.workers == 1:
             uvicorn.run(make_app(desk), **options)
-        elif workers_serve(desk, make_app, host, port, settings.workers, options) == LOCKED:
-            console.print(
-                "The archive was locked (`guwah lock`): the server stopped. "
-                "Start it again with the passphrase."
-            )
+        else:
+            try:
+                status = workers_serve(desk, make_app, host, port, settings.workers, options)
+            except OSError as exc:
+                raise ArchiveError(str(exc)) from None
+            if status == LOCKED:
+                console.print(
+                    "The archive was locked (`guwah lock`): the server stopped. "
+                    "Start it again with the passphrase."
+                )
+            elif status == FAILED:
+                raise ArchiveError("the desk's workers stopped as they started (see above)")
     finally:
         desk.close()

@@ -29,7 +29,10 @@ from guwah.web.desk import Desk
 from guwah.web.security import ASGIApp
 
 LOCKED = 3  # the server's exit status when it stopped because the archive was locked
+FAILED = 1  # ... when its workers kept stopping as soon as they started
 RESTART_PAUSE = 1.0  # seconds between restarts of a worker that keeps crashing
+QUICK_FAILURES = 5  # workers stopping within QUICK_SECONDS of their start, in a row
+QUICK_SECONDS = 10.0
 
 
 SPREAD = hasattr(socket, "SO_REUSEPORT") and sys.platform.startswith("linux")
@@ -61,12 +64,15 @@ class Workers:
         """``sock``: the socket every worker shares, or None for one each (SO_REUSEPORT)."""
         self.desk, self.app, self.sock, self.count = desk, app, sock, count
         self.options = options
-        self.children: set[int] = set()
+        self.children: dict[int, float] = {}  # pid -> when it started
         self.stopping = False
         self.locked = False
+        self.quick_failures = 0
+        self.failed = False
 
     def run(self) -> int:
-        """Serve until stopped (0) or until the archive is locked (``LOCKED``)."""
+        """Serve until stopped (0), until the archive is locked (``LOCKED``), or until the
+        workers keep stopping as soon as they start (``FAILED``: the port taken, say)."""
         archive = self.desk.archive
         if archive is not None:
             archive.engine.dispose()  # no database connection crosses a fork
@@ -82,18 +88,26 @@ class Workers:
                 break
             except InterruptedError:
                 continue
-            self.children.discard(pid)
-            if not self.stopping and os.waitstatus_to_exitcode(status) != 0:
-                print(f"a desk worker stopped (status {status}); starting another", file=sys.stderr)
-                time.sleep(RESTART_PAUSE)
-                if not self.stopping:
-                    self._fork()
-        return LOCKED if self.locked else 0
+            started = self.children.pop(pid, 0.0)
+            if self.stopping or os.waitstatus_to_exitcode(status) == 0:
+                continue
+            quick = time.monotonic() - started < QUICK_SECONDS
+            self.quick_failures = self.quick_failures + 1 if quick else 0
+            if self.quick_failures >= QUICK_FAILURES:
+                print("the desk's workers keep stopping as they start: giving up", file=sys.stderr)
+                self._stop(signal.SIGTERM, None)
+                self.failed = True
+                continue
+            print(f"a desk worker stopped (status {status}); starting another", file=sys.stderr)
+            time.sleep(RESTART_PAUSE)
+            if not self.stopping:
+                self._fork()
+        return LOCKED if self.locked else FAILED if self.failed else 0
 
     def _fork(self) -> None:
         pid = os.fork()
         if pid:
-            self.children.add(pid)
+            self.children[pid] = time.monotonic()
             return
         code = 1
         try:
@@ -139,7 +153,10 @@ def serve(
     """Serve the desk with ``count`` worker processes (POSIX only); the exit status."""
     if not hasattr(os, "fork"):
         raise OSError("several workers need a system that can fork (Linux, macOS, BSD)")
-    sock = listening_socket(host, port, spread=SPREAD)  # the port is free (or one error)
+    try:  # bound alone first: the port is free (another server there would share it)
+        sock = listening_socket(host, port)
+    except OSError as exc:
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     if SPREAD:
         sock.close()  # each worker binds its own; the server holds none
     try:
