@@ -22,6 +22,7 @@ import signal
 import socket
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -112,6 +113,8 @@ class Workers:
         code = 1
         try:
             code = self._work()
+        except BaseException:  # what stopped it, for the server's log
+            traceback.print_exc()
         finally:
             os._exit(code)
 
