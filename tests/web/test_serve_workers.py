@@ -58,8 +58,7 @@ def wait_for(url: str, process: subprocess.Popen[str]) -> None:
     raise AssertionError("guwah serve --workers 2 did not answer in 60 s")
 
 
-@pytest.fixture
-def served(demo_cli: Cli) -> Iterator[Served]:
+def serve(demo_cli: Cli, workers: int) -> Iterator[Served]:
     if not Path("/proc/self/task").is_dir():
         pytest.skip("reads worker processes from Linux /proc")
     add_accounts(demo_cli.location)
@@ -68,7 +67,8 @@ def served(demo_cli: Cli) -> Iterator[Served]:
                GUWAH_PASSWORD=PASSWORD)  # fmt: skip
     env.pop("GUWAH_DATABASE_URL", None)
     process = subprocess.Popen(
-        [str(GUWAH), "serve", "--db", demo_cli.location, "--port", str(port), "--workers", "2"],
+        [str(GUWAH), "serve", "--db", demo_cli.location, "--port", str(port),
+         "--workers", str(workers)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
@@ -84,6 +84,16 @@ def served(demo_cli: Cli) -> Iterator[Served]:
             process.communicate()
         except ValueError:  # a test read them already
             pass
+
+
+@pytest.fixture
+def served(demo_cli: Cli) -> Iterator[Served]:
+    yield from serve(demo_cli, 2)
+
+
+@pytest.fixture(params=[1, 2], ids=["one process", "two workers"])
+def any_server(demo_cli: Cli, request: pytest.FixtureRequest) -> Iterator[Served]:
+    yield from serve(demo_cli, request.param)
 
 
 def sign_in(base: str) -> str:
@@ -147,11 +157,16 @@ def _state(pid: int) -> str:
         return "Z"
 
 
-def test_stopping_the_server_ends_its_sessions(served: Served, demo_cli: Cli) -> None:
-    session = sign_in(served.url)
-    assert status(served.url, "/", session) == 200
-    served.process.send_signal(signal.SIGTERM)
-    served.process.communicate(timeout=30)
+def test_stopping_the_server_ends_its_sessions(any_server: Served, demo_cli: Cli) -> None:
+    """SIGTERM (systemd's stop): the server closes the archive and deletes its sessions;
+    the write-ahead log and its index go away with the last connection."""
+    session = sign_in(any_server.url)
+    assert status(any_server.url, "/", session) == 200
+    any_server.process.send_signal(signal.SIGTERM)
+    any_server.process.communicate(timeout=30)
+    assert any_server.process.returncode == 0
+    if "://" not in demo_cli.location:
+        assert not Path(demo_cli.location + "-wal").exists()
     archive = open_archive(demo_cli.location, PASSPHRASE, "tester")
     try:
         with archive.engine.connect() as conn:

@@ -49,7 +49,7 @@ def serve(
     from guwah.web.app import desk_app, public_app
     from guwah.web.desk import Desk
     from guwah.web.settings import WebSettings
-    from guwah.web.workers import FAILED, LOCKED
+    from guwah.web.workers import FAILED, LOCKED, stop_quietly
     from guwah.web.workers import serve as workers_serve
 
     loc = location(db)
@@ -88,6 +88,7 @@ def serve(
         console.print(f"Guwah {what}: http://{host}:{port}{each}  (Ctrl-C stops it)")
         logging.getLogger("guwah.web").setLevel(logging.INFO)
         if settings.workers == 1:
+            stop_quietly()  # a stop closes the archive and ends the sessions (finally)
             uvicorn.run(make_app(desk), **options)
         else:
             try:

@@ -113,6 +113,8 @@ class Workers:
         code = 1
         try:
             code = self._work()
+        except (SystemExit, KeyboardInterrupt):  # stopped (see stop_quietly)
+            code = 0
         except BaseException:  # what stopped it, for the server's log
             traceback.print_exc()
         finally:
@@ -121,8 +123,9 @@ class Workers:
     def _work(self) -> int:
         import uvicorn
 
-        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1):
-            signal.signal(signum, signal.SIG_DFL)  # uvicorn installs its own
+        signal.signal(signal.SIGUSR1, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        stop_quietly()  # uvicorn installs its own handlers, then raises the signal again
         server_pid = os.getppid()
         self.desk.on_lock = lambda: os.kill(server_pid, signal.SIGUSR1)
         sock = self.sock or listening_socket(
@@ -142,6 +145,17 @@ class Workers:
     def _lock_noticed(self, signum: int, frame: object) -> None:
         self.locked = True
         self._stop(signum, frame)
+
+
+def stop_quietly() -> None:
+    """Make SIGTERM end the process by ``SystemExit``: uvicorn, once it has shut down
+    gracefully, raises the signal it caught again, and with the system's default action
+    the process would die there, before closing the archive (its ``finally`` blocks)."""
+
+    def leave(_signum: int, _frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, leave)
 
 
 def _signal(pid: int, signum: int) -> None:
