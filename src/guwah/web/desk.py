@@ -93,10 +93,12 @@ class Desk:
         if found is None or found.epoch != self.epoch:
             return None
         user, session = found.user, found.session
-        if user is None or user.disabled or user.locked(accounts.now()):
-            self.sessions.end(session.id)
-            return None
-        if user.credentials != session.credentials:
+        if (
+            user is None
+            or user.disabled
+            or user.locked(accounts.now())
+            or user.credentials != session.credentials
+        ):
             self.sessions.end(session.id)
             return None
         return session, Principal(user.username, user.role)

@@ -21,16 +21,10 @@ def _code(script: Any) -> str:
     return str(getattr(script, "value", script))
 
 
-def _gettext(message: str) -> Markup:
-    """The translation, escaped: Jinja's newstyle gettext marks whatever it gets back as
-    safe markup, and templates also pass values from the archive through ``_()`` (a
-    relation typed in a testimony), which must stay text."""
-    return _escaped(i18n.current(), message)
-
-
-def _template_gettext(message: str, **variables: Any) -> Markup:
-    """``_()`` in templates: the translation, escaped; ``%(name)s`` placeholders filled
-    with the values given, escaped too (as Jinja's newstyle gettext does)."""
+def _gettext(message: str, **variables: Any) -> Markup:
+    """``_()`` in templates: the translation, escaped (templates also pass values from the
+    archive through ``_()``, a relation typed in a testimony, which must stay text), with
+    ``%(name)s`` placeholders filled with the values given, escaped too."""
     text = _escaped(i18n.current(), message)
     return text % variables if variables else text
 
@@ -68,7 +62,7 @@ def _environment() -> Environment:
     )
     # ``_()`` without the extension's wrapper, which formats every message with ``%`` even
     # when it has no placeholders (a quarter of a search page's time went there)
-    env.globals.update({"_": _template_gettext, "gettext": _template_gettext})
+    env.globals.update({"_": _gettext, "gettext": _gettext})
     env.globals.update(
         lang=i18n.current,
         direction=i18n.direction,
