@@ -23,16 +23,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, Select, bindparam, case, func, select
 
 from guwah.model.errors import InvalidInput
 from guwah.model.records import format_id
 from guwah.names import compare, detect_script, pair_keys, parse, word_keys
 from guwah.names.keys import id_key
 from guwah.store import protect, tables
-from guwah.store.sql import among
+from guwah.store.matching import merged_into
+from guwah.store.sql import listed, param
 
 COMMON_KEY = 2000
 COMMON_SCAN = 5000  # postings read when every key of a name is common
@@ -83,19 +85,71 @@ class Candidate:
         }
 
 
+_KEYS = tables.name_keys
+# a key's postings past the first COMMON_KEY: is it common? (statements built once)
+_PAST_COMMON = (
+    select(_KEYS.c.person_id)
+    .where(_KEYS.c.key == param("key", _KEYS.c.key))
+    .offset(bindparam("common"))
+    .limit(1)
+)
+_FIRST_HOLDERS = (
+    select(_KEYS.c.person_id)
+    .where(_KEYS.c.key == param("key", _KEYS.c.key))
+    .order_by(_KEYS.c.person_id)
+    .limit(bindparam("wanted"))
+)
+_MERGED_IN = select(tables.merges.c.absorbed_id, tables.merges.c.kept_id).where(
+    listed(tables.merges.c.kept_id), tables.merges.c.undone_at.is_(None)
+)
+_NAMES = select(tables.names.c.person_id, tables.names.c.text).where(
+    listed(tables.names.c.person_id)
+)
+_SUMMARIES = select(tables.person_summary).where(listed(tables.person_summary.c.person_id))
+_ID_NUMBERS = select(_KEYS.c.person_id, _KEYS.c.key).where(
+    listed(_KEYS.c.person_id), _KEYS.c.key.like("id:%")
+)
+
+
 def _useful_keys(conn: Connection, keys: dict[str, tuple[str, ...]]) -> list[str]:
     """The stored forms of the keys shared by fewer than COMMON_KEY people in each form
     (one short index probe per form)."""
-    table = tables.name_keys
     useful: list[str] = []
     for key in sorted(keys):
         for form in keys[key]:
-            probe = select(table.c.person_id).where(table.c.key == form)
-            if conn.execute(probe.offset(COMMON_KEY).limit(1)).first() is not None:
+            if conn.execute(_PAST_COMMON, {"key": form, "common": COMMON_KEY}).first():
                 break
         else:
             useful.extend(keys[key])
     return useful
+
+
+@cache
+def _hits_statement(bounded: bool, by_year: bool, by_gender: bool) -> Select[Any]:
+    """The statement of :func:`_hits` for this shape of query, built once."""
+    source: Any = _KEYS
+    if bounded:
+        source = (
+            select(_KEYS.c.key, _KEYS.c.person_id, _KEYS.c.birth_year, _KEYS.c.gender)
+            .where(listed(_KEYS.c.key, "keys"))
+            .limit(bindparam("scanned"))
+            .subquery()
+        )
+    hits = func.count().label("hits")
+    order: list[Any] = [hits.desc()]
+    if by_year:
+        gap = func.abs(source.c.birth_year - param("year", _KEYS.c.birth_year))
+        order.append(func.min(func.coalesce(gap, 3)))
+    if by_gender:
+        same = source.c.gender == param("gender", _KEYS.c.gender)
+        order.append(func.min(case((same, 0), else_=1)))
+    return (
+        select(source.c.person_id, hits)
+        .where(listed(source.c.key, "keys"))
+        .group_by(source.c.person_id)
+        .order_by(*order, source.c.person_id)
+        .limit(bindparam("wanted"))
+    )
 
 
 def _hits(
@@ -106,63 +160,36 @@ def _hits(
     ``bounded``: the keys are common; only the first ``COMMON_SCAN`` postings are read."""
     if not keys:
         return []
-    table = tables.name_keys
-    source: Any = table
+    by_year, by_gender = query.birth_year is not None, query.gender is not None
+    if bounded and len(set(keys)) == 1 and not (by_year or by_gender):
+        # every person holding a single key is hit once: the first holders are the answer
+        first = conn.execute(_FIRST_HOLDERS, {"key": keys[0], "wanted": MAX_CANDIDATES})
+        return list(first.scalars())
+    statement = _hits_statement(bounded, by_year, by_gender)
+    bound: dict[str, Any] = {"keys": list(keys), "wanted": MAX_CANDIDATES}
     if bounded:
-        source = (
-            select(table.c.key, table.c.person_id, table.c.birth_year, table.c.gender)
-            .where(among(table.c.key, keys))
-            .limit(COMMON_SCAN)
-            .subquery()
-        )
-    hits = func.count().label("hits")
-    order: list[Any] = [hits.desc()]
-    if query.birth_year is not None:
-        gap = func.abs(source.c.birth_year - query.birth_year)
-        order.append(func.min(func.coalesce(gap, 3)))
-    if query.gender is not None:
-        order.append(func.min(case((source.c.gender == query.gender, 0), else_=1)))
-    rows = conn.execute(
-        select(source.c.person_id, hits)
-        .where(among(source.c.key, keys))
-        .group_by(source.c.person_id)
-        .order_by(*order, source.c.person_id)
-        .limit(MAX_CANDIDATES)
-    )
-    return [row.person_id for row in rows]
-
-
-def _kept(conn: Connection, ids: Sequence[int]) -> dict[int, int]:
-    """absorbed person → the person they are merged into (standing merges only)."""
-    m = tables.merges
-    query = select(m.c.absorbed_id, m.c.kept_id).where(
-        among(m.c.absorbed_id, ids), m.c.undone_at.is_(None)
-    )
-    return {row.absorbed_id: row.kept_id for row in conn.execute(query)}
+        bound["scanned"] = COMMON_SCAN
+    if by_year:
+        bound["year"] = query.birth_year
+    if by_gender:
+        bound["gender"] = query.gender
+    return [row.person_id for row in conn.execute(statement, bound)]
 
 
 def _group_names(conn: Connection, kept_ids: Sequence[int]) -> dict[int, list[str]]:
     """The name forms of each person, their merged-in people's included."""
-    m, n = tables.merges, tables.names
     members: dict[int, int] = {k: k for k in kept_ids}
-    query = select(m.c.absorbed_id, m.c.kept_id).where(
-        among(m.c.kept_id, kept_ids), m.c.undone_at.is_(None)
-    )
-    for row in conn.execute(query):
+    for row in conn.execute(_MERGED_IN, {"ids": list(kept_ids)}):
         members[row.absorbed_id] = row.kept_id
     names: dict[int, list[str]] = {k: [] for k in kept_ids}
-    for row in conn.execute(select(n.c.person_id, n.c.text).where(among(n.c.person_id, members))):
+    for row in conn.execute(_NAMES, {"ids": list(members)}):
         names[members[row.person_id]].append(row.text)
     return names
 
 
 def _id_numbers(conn: Connection, ids: Sequence[int]) -> dict[int, set[str]]:
-    table = tables.name_keys
-    query = select(table.c.person_id, table.c.key).where(
-        among(table.c.person_id, ids), table.c.key.like("id:%")
-    )
     found: dict[int, set[str]] = {}
-    for row in conn.execute(query):
+    for row in conn.execute(_ID_NUMBERS, {"ids": list(ids)}):
         found.setdefault(row.person_id, set()).add(row.key[3:])
     return found
 
@@ -187,7 +214,7 @@ def find_candidates(conn: Connection, query: CandidateQuery, limit: int = 10) ->
         found = _hits(conn, useful + common, query, bounded=True)
     if not found:
         return []
-    absorbed = _kept(conn, found)
+    absorbed = merged_into(conn, found)
     kept_ids = sorted({absorbed.get(p, p) for p in found})
     names = _group_names(conn, kept_ids)
     ids: dict[int, set[str]] = {}  # their ID numbers: only weighed against one asked for
@@ -195,11 +222,7 @@ def find_candidates(conn: Connection, query: CandidateQuery, limit: int = 10) ->
         ids = _id_numbers(conn, kept_ids + list(absorbed))
         for old, new in absorbed.items():
             ids.setdefault(new, set()).update(ids.get(old, set()))
-    summary = tables.person_summary
-    rows = {
-        row.person_id: row
-        for row in conn.execute(select(summary).where(among(summary.c.person_id, kept_ids)))
-    }
+    rows = {row.person_id: row for row in conn.execute(_SUMMARIES, {"ids": kept_ids})}
     results = []
     for person_id in kept_ids:
         row = rows.get(person_id)

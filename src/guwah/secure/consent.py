@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Row, insert, or_, select
 
 from guwah.model.records import format_id, parse_id
 from guwah.store import protect, tables
-from guwah.store.sql import among
+from guwah.store.sql import listed
 
 
 class How(str, Enum):
@@ -118,6 +118,15 @@ class ConsentBook:
 
 # --- storage ----------------------------------------------------------------------------
 
+_SRC, _CONSENTS = tables.sources, tables.consents
+_TESTIFIED = select(_SRC.c.id, _SRC.c.testifier_id).where(_SRC.c.testifier_id.is_not(None))
+_TESTIFIED_IN = _TESTIFIED.where(listed(_SRC.c.id, "sources"))
+_ALL_CONSENTS = select(_CONSENTS)
+_CONSENTS_OF = select(_CONSENTS).where(
+    listed(_CONSENTS.c.source_id, "sources") | listed(_CONSENTS.c.testifier_id, "testifiers")
+)
+_CONSENTS_GIVEN = select(_CONSENTS).where(listed(_CONSENTS.c.testifier_id, "testifiers"))
+
 
 def _number(kind: str, public_id: str | None) -> int | None:
     return parse_id(kind, public_id) if public_id else None
@@ -183,27 +192,23 @@ def history(
 def book(conn: Connection, sources: Sequence[int] | None = None) -> ConsentBook:
     """The consent book for these sources (their records and their testifiers' records),
     or, with ``sources`` None, for the whole archive (exports)."""
-    table, src = tables.consents, tables.sources
-    query = select(src.c.id, src.c.testifier_id).where(src.c.testifier_id.is_not(None))
-    if sources is not None:
-        query = query.where(among(src.c.id, sorted(set(sources))))
+    bound = {} if sources is None else {"sources": sorted(set(sources))}
+    found = conn.execute(_TESTIFIED if sources is None else _TESTIFIED_IN, bound)
     testifier_of: dict[str, str | None] = {}
     testifiers: set[int] = set()
-    for row in conn.execute(query):
+    for row in found:
         testifier_of[format_id("source", row.id)] = format_id("person", row.testifier_id)
         testifiers.add(row.testifier_id)
-    records = select(table)
-    if sources is not None:
-        records = records.where(
-            among(table.c.source_id, sorted(set(sources))) | among(table.c.testifier_id, testifiers)
-        )
-    return ConsentBook([_from_row(row) for row in conn.execute(records)], testifier_of)
+    if sources is None:
+        records = conn.execute(_ALL_CONSENTS)
+    else:
+        records = conn.execute(_CONSENTS_OF, {**bound, "testifiers": sorted(testifiers)})
+    return ConsentBook([_from_row(row) for row in records], testifier_of)
 
 
 def book_for_people(conn: Connection, people: Sequence[int]) -> ConsentBook:
     """The consent book for these people as testifiers (their own records)."""
-    table = tables.consents
-    rows = conn.execute(select(table).where(among(table.c.testifier_id, sorted(set(people)))))
+    rows = conn.execute(_CONSENTS_GIVEN, {"testifiers": sorted(set(people))})
     return ConsentBook([_from_row(row) for row in rows])
 
 

@@ -21,10 +21,19 @@ from guwah.secure.policy import Action, Disclosure, allowed, is_testifier, max_s
 from guwah.services import auditing
 from guwah.services.archive import Archive
 from guwah.store import reader, tables
-from guwah.store.sql import among
+from guwah.store.sql import listed
 
 DENIED = "access.denied"
 RESTRICTED_READ = "restricted.read"
+
+_SRC = tables.sources
+_TESTIFYING = select(_SRC.c.testifier_id).where(_SRC.c.testifier_id.is_not(None)).distinct()
+_TESTIFYING_AMONG = _TESTIFYING.where(listed(_SRC.c.testifier_id))
+# the sources speaking of people, through their claims and as their subjects
+_SPEAKING = [
+    select(table.c.person_id, table.c.source_id).where(listed(table.c.person_id)).distinct()
+    for table in (tables.claims, tables.source_subjects)
+]
 
 
 def audit(
@@ -79,11 +88,11 @@ def level(archive: Archive) -> Sensitivity:
 
 def testifier_ids(conn: Connection, people: Iterable[int] | None = None) -> frozenset[str]:
     """Ids of the people who testified in some source (of these people, or of all)."""
-    src = tables.sources
-    query = select(src.c.testifier_id).where(src.c.testifier_id.is_not(None)).distinct()
-    if people is not None:
-        query = query.where(among(src.c.testifier_id, sorted(set(people))))
-    return frozenset(format_id("person", n) for n in conn.execute(query).scalars())
+    if people is None:
+        found = conn.execute(_TESTIFYING)
+    else:
+        found = conn.execute(_TESTIFYING_AMONG, {"ids": sorted(set(people))})
+    return frozenset(format_id("person", n) for n in found.scalars())
 
 
 def disclosure(
@@ -123,11 +132,8 @@ def visible_people(
         rule = Disclosure(shown, consent.book_for_people(conn, speakers), testifying)
         return {n for n, p in within.items() if rule.person(p)}
     speaking: dict[int, set[int]] = {n: set() for n in found}
-    for table in (tables.claims, tables.source_subjects):  # the sources speaking of them
-        query = select(table.c.person_id, table.c.source_id).where(
-            among(table.c.person_id, sorted(found))
-        )
-        for row in conn.execute(query.distinct()):
+    for query in _SPEAKING:
+        for row in conn.execute(query, {"ids": sorted(found)}):
             speaking[row.person_id].add(row.source_id)
     numbers = sorted({s for ss in speaking.values() for s in ss})
     sources = reader.sources(conn, numbers, with_subjects=False)

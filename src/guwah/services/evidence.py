@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from guwah.services.evidence_folder import open_folder
 from guwah.services.evidence_input import Incoming
 from guwah.services.evidence_stage import record_staged, stage
 from guwah.store import tables
+from guwah.store.sql import listed
 
 # --- parsing what the user typed ---------------------------------------------------------
 
@@ -171,6 +173,27 @@ def list_files(
         if source is not None:
             query = query.where(table.c.source_id == source_number(conn, source))
         return [store.decode(row, keyring) for row in conn.execute(query)]
+
+
+_OF_SOURCES = (
+    select(tables.evidence_files)
+    .where(listed(tables.evidence_files.c.source_id))
+    .order_by(tables.evidence_files.c.source_id, tables.evidence_files.c.id)
+    .limit(LIST_LIMIT)
+)
+
+
+def files_of_sources(archive: Archive, source_ids: Sequence[str]) -> list[Record]:
+    """The evidence files of these sources (ids like S-000001; unknown ones have none),
+    by source then file, at most ``LIST_LIMIT``: what a person's page lists."""
+    access.check(archive, Action.EVIDENCE_LIST)
+    numbers = sorted({n for n in (parse_id("source", s) for s in source_ids) if n is not None})
+    if not numbers:
+        return []
+    keyring = archive.keyring()
+    with archive.engine.connect() as conn:
+        rows = conn.execute(_OF_SOURCES, {"ids": numbers})
+        return [store.decode(row, keyring) for row in rows]
 
 
 @dataclass(frozen=True)

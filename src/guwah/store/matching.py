@@ -14,10 +14,20 @@ from typing import Any
 from sqlalchemy import Connection, and_, insert, or_, select, update
 
 from guwah.store import protect, tables
-from guwah.store.sql import among
+from guwah.store.sql import among, listed
 
 SAME = "same"
 DIFFERENT = "different"
+
+_M = tables.merges
+_MERGED_INTO = select(_M.c.absorbed_id, _M.c.kept_id).where(
+    listed(_M.c.absorbed_id), _M.c.undone_at.is_(None)
+)
+_MEMBERS = (
+    select(_M.c.kept_id, _M.c.absorbed_id)
+    .where(listed(_M.c.kept_id), _M.c.undone_at.is_(None))
+    .order_by(_M.c.absorbed_id)
+)
 
 
 @dataclass(frozen=True)
@@ -39,23 +49,14 @@ def ordered(a: int, b: int) -> tuple[int, int]:
 
 def merged_into(conn: Connection, ids: Iterable[int]) -> dict[int, int]:
     """absorbed person → kept person, for the standing merges of these people."""
-    m = tables.merges
-    query = select(m.c.absorbed_id, m.c.kept_id).where(
-        among(m.c.absorbed_id, list(ids)), m.c.undone_at.is_(None)
-    )
-    return {row.absorbed_id: row.kept_id for row in conn.execute(query)}
+    rows = conn.execute(_MERGED_INTO, {"ids": list(ids)})
+    return {row.absorbed_id: row.kept_id for row in rows}
 
 
 def members(conn: Connection, kept_ids: Iterable[int]) -> dict[int, list[int]]:
     """kept person → the people merged into them (standing merges)."""
-    m = tables.merges
-    query = (
-        select(m.c.kept_id, m.c.absorbed_id)
-        .where(among(m.c.kept_id, list(kept_ids)), m.c.undone_at.is_(None))
-        .order_by(m.c.absorbed_id)
-    )
     found: dict[int, list[int]] = {}
-    for row in conn.execute(query):
+    for row in conn.execute(_MEMBERS, {"ids": list(kept_ids)}):
         found.setdefault(row.kept_id, []).append(row.absorbed_id)
     return found
 

@@ -29,9 +29,38 @@ from guwah.store.convert import (
     sid,
     source_from_row,
 )
-from guwah.store.sql import among
+from guwah.store.sql import among, listed, param
 
 BATCH = 500
+
+# the reads of one person's page, built once (guwah.store.sql)
+_NAMES = select(tables.names).where(listed(tables.names.c.person_id)).order_by(tables.names.c.id)
+_REFS = (
+    select(tables.person_refs)
+    .where(listed(tables.person_refs.c.person_id))
+    .order_by(tables.person_refs.c.namespace, tables.person_refs.c.ref)
+)
+_PERSONS = select(tables.persons).where(listed(tables.persons.c.id))
+_CLAIMS_OF = (
+    select(tables.claims).where(listed(tables.claims.c.person_id)).order_by(tables.claims.c.id)
+)
+_CLAIMS_ABOUT = (
+    select(tables.claims)
+    .where(tables.claims.c.related_person_id == param("person", tables.claims.c.related_person_id))
+    .order_by(tables.claims.c.id)
+)
+_SUBJECTS = (
+    select(tables.source_subjects)
+    .where(listed(tables.source_subjects.c.source_id))
+    .order_by(tables.source_subjects.c.person_id)
+)
+_SOURCES = select(tables.sources).where(listed(tables.sources.c.id))
+_CASES_OF = select(tables.cases).where(listed(tables.cases.c.person_id)).order_by(tables.cases.c.id)
+_ACTIONS = (
+    select(tables.case_actions)
+    .where(listed(tables.case_actions.c.case_id))
+    .order_by(tables.case_actions.c.id)
+)
 
 
 def persons(conn: Connection, ids: Sequence[int], *, bare: bool = False) -> dict[int, Person]:
@@ -41,15 +70,13 @@ def persons(conn: Connection, ids: Sequence[int], *, bare: bool = False) -> dict
         return {}
     names: dict[int, list[NameForm]] = defaultdict(list)
     refs: dict[int, list[ExternalRef]] = defaultdict(list)
-    t_names, t_refs, t_persons = tables.names, tables.person_refs, tables.persons
+    bound = {"ids": list(ids)}
     if not bare:
-        query = select(t_names).where(among(t_names.c.person_id, ids)).order_by(t_names.c.id)
-        for row in conn.execute(query):
+        for row in conn.execute(_NAMES, bound):
             names[row.person_id].append(name_from_row(row))
-        query = select(t_refs).where(among(t_refs.c.person_id, ids))
-        for row in conn.execute(query.order_by(t_refs.c.namespace, t_refs.c.ref)):
+        for row in conn.execute(_REFS, bound):
             refs[row.person_id].append(ExternalRef(row.namespace, row.ref))
-    rows = conn.execute(select(t_persons).where(among(t_persons.c.id, ids)))
+    rows = conn.execute(_PERSONS, bound)
     return {row.id: person_from_row(row, names[row.id], refs[row.id]) for row in rows}
 
 
@@ -57,18 +84,14 @@ def claims_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[Cla
     found: dict[int, list[Claim]] = defaultdict(list)
     if not person_ids:
         return found
-    table = tables.claims
-    query = select(table).where(among(table.c.person_id, person_ids)).order_by(table.c.id)
-    for row in conn.execute(query):
+    for row in conn.execute(_CLAIMS_OF, {"ids": list(person_ids)}):
         found[row.person_id].append(claim_from_row(row))
     return found
 
 
 def claims_about(conn: Connection, person_id: int) -> list[Claim]:
     """Relation claims that point at this person from other people."""
-    table = tables.claims
-    query = select(table).where(table.c.related_person_id == person_id).order_by(table.c.id)
-    return [claim_from_row(row) for row in conn.execute(query)]
+    return [claim_from_row(row) for row in conn.execute(_CLAIMS_ABOUT, {"person": person_id})]
 
 
 def sources(
@@ -78,12 +101,11 @@ def sources(
     out (``with_subjects=False``) where only the source itself is shown."""
     if not ids:
         return {}
-    t_src, t_sub = tables.sources, tables.source_subjects
+    bound = {"ids": list(ids)}
     subjects: dict[int, list[SourceSubject]] = defaultdict(list)
-    query = select(t_sub).where(among(t_sub.c.source_id, ids)).order_by(t_sub.c.person_id)
-    for row in conn.execute(query) if with_subjects else ():
+    for row in conn.execute(_SUBJECTS, bound) if with_subjects else ():
         subjects[row.source_id].append(SourceSubject(pid(row.person_id) or "", row.relation))
-    rows = conn.execute(select(t_src).where(among(t_src.c.id, ids)))
+    rows = conn.execute(_SOURCES, bound)
     return {row.id: source_from_row(row, subjects[row.id]) for row in rows}
 
 
@@ -100,24 +122,16 @@ def source_testifiers(conn: Connection, ids: Sequence[int]) -> dict[str, str | N
 
 
 def cases_of(conn: Connection, person_ids: Sequence[int]) -> list[Case]:
-    t_cases = tables.cases
     if not person_ids:
         return []
-    rows = list(
-        conn.execute(
-            select(t_cases).where(among(t_cases.c.person_id, person_ids)).order_by(t_cases.c.id)
-        )
-    )
-    return _with_actions(conn, rows)
+    return _with_actions(conn, list(conn.execute(_CASES_OF, {"ids": list(person_ids)})))
 
 
 def _with_actions(conn: Connection, rows: Sequence[Row[Any]]) -> list[Case]:
-    t_actions = tables.case_actions
     ids = [row.id for row in rows]
     actions: dict[int, list[Row[Any]]] = defaultdict(list)
     if ids:
-        query = select(t_actions).where(among(t_actions.c.case_id, ids)).order_by(t_actions.c.id)
-        for action in conn.execute(query):
+        for action in conn.execute(_ACTIONS, {"ids": ids}):
             actions[action.case_id].append(action)
     return [case_from_row(row, actions[row.id]) for row in rows]
 

@@ -16,14 +16,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, text
+from sqlalchemy import Connection, bindparam, delete, select, text
 from sqlalchemy.sql import Select
 
 from guwah.store import protect, tables
 from guwah.store.dialect import is_postgres
-from guwah.store.sql import among
+from guwah.store.sql import among, listed, param
 from guwah.store.writer import insert_rows
 
 MAX_LIMIT = 500
@@ -222,74 +223,92 @@ def search(
 ) -> list[Any]:
     """Rows of ``person_summary`` (best matches first when there is text, unless sorted
     by one of ``SORTS``), capped."""
-    limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
-    summary = tables.person_summary
-    query: Select[Any] = select(summary)
-    query = _apply_filters(query, filters)
+    bound = _filter_values(filters)
+    bound.update(limit=max(1, min(limit, MAX_LIMIT)), offset=max(0, offset))
     words = (query_text or "").strip()
     keys = protect.keys_of(conn) if words else None
-    if words and keys is not None:
+    if not words:
+        way = "all"
+    elif is_postgres(conn.engine):
         tokens = _TOKEN.findall(words)
         if not tokens:
             return []
-        query = query.where(_blind_match(keys, tokens)).order_by(summary.c.person_id)
-    elif words and is_postgres(conn.engine):
-        tokens = _TOKEN.findall(words)
-        if not tokens:
-            return []
-        # Every token quoted by PostgreSQL itself (quote_literal), AND-ed; the last one
-        # as a prefix, as on SQLite.
-        query = query.where(
-            text(
-                "person_summary.person_id IN (SELECT person_id FROM person_search "
-                "WHERE document @@ to_tsquery('simple', array_to_string(ARRAY("
-                "SELECT quote_literal(t) FROM unnest(CAST(:tokens AS text[])) AS t), ' & ')"
-                " || ':*'))"
-            ).bindparams(tokens=tokens)
-        ).order_by(summary.c.person_id)
-    elif words:
+        way, bound["tokens"] = ("blind" if keys is not None else "words"), tokens
+        if keys is not None:
+            marks = [""] * len(tokens)
+            last = protect.normal_token(tokens[-1])
+            marks[-1] = ":*ABD" if _BLIND_PREFIX.fullmatch(last) else ":*"
+            bound["marks"] = marks
+            bound["blinds"] = [protect.blind_token(keys, t) for t in tokens]
+    else:
         match = fts5_query(words)
         if match is None:
             return []
+        bound["match"] = match
+        # too many to rank quickly: archive order (the user narrows the search)
+        way = "ranked" if _matches_at_most(conn, match, RANKED_MATCHES) else "indexed"
+    statement = _search_statement(_shape(filters), way, sort)
+    return list(conn.execute(statement, bound))
+
+
+# PostgreSQL: every token quoted by PostgreSQL itself (quote_literal), AND-ed; the last one
+# as a prefix, as on SQLite.
+_PG_WORDS = (
+    "person_summary.person_id IN (SELECT person_id FROM person_search "
+    "WHERE document @@ to_tsquery('simple', array_to_string(ARRAY("
+    "SELECT quote_literal(t) FROM unnest(CAST(:tokens AS text[])) AS t), ' & ')"
+    " || ':*'))"
+)
+# PostgreSQL with field keys: each token matches itself (the last one as a prefix) or its
+# blind token, AND-ed. Tokens and blind tokens are bound arrays quoted by PostgreSQL
+# (quote_literal); the operators between them are ours. A prefix that could begin a blind
+# token (``b`` and hex digits) is kept to the clear words (weights A, D).
+_PG_BLIND = (
+    "person_summary.person_id IN (SELECT person_id FROM person_search "
+    "WHERE document @@ to_tsquery('simple', array_to_string(ARRAY("
+    "SELECT '(' || quote_literal(t) || m || ' | ' || quote_literal(b) || ')' "
+    "FROM unnest(CAST(:tokens AS text[]), CAST(:marks AS text[]), CAST(:blinds AS text[])) "
+    "WITH ORDINALITY AS u(t, m, b, n) ORDER BY n), ' & ')))"
+)
+
+
+@cache
+def _search_statement(shape: _Shape, way: str, sort: str | None) -> Select[Any]:
+    """The statement of :func:`search` for this shape of filters, way of matching the
+    text and order, built once; values are bound when it runs."""
+    summary = tables.person_summary
+    query = _filtered(select(summary), shape)
+    if way in ("words", "blind"):
+        query = query.where(text(_PG_WORDS if way == "words" else _PG_BLIND))
+        query = query.order_by(summary.c.person_id)
+    elif way in ("ranked", "indexed"):
         query = query.join(
             text("person_fts"), text("person_fts.rowid = person_summary.person_id")
-        ).where(text("person_fts MATCH :match").bindparams(match=match))
-        if _matches_at_most(conn, match, RANKED_MATCHES):
+        ).where(text("person_fts MATCH :match"))
+        if way == "ranked":
             query = query.order_by(text("person_fts.rank"), summary.c.person_id)
-        else:  # too many to rank quickly: archive order (the user narrows the search)
-            query = query.order_by(summary.c.person_id)
+        else:  # in the index's own order (person_fts.rowid is the person's id), so that
+            # reading stops at the page: ordering by the summary's id sorted every match
+            query = query.order_by(text("person_fts.rowid"))
     else:
         query = query.order_by(summary.c.person_id)
     if sort is not None:
         query = query.order_by(None).order_by(*ordering(sort))
-    return list(conn.execute(query.limit(limit).offset(offset)))
-
-
-def _blind_match(keys: protect.FieldKeys, tokens: list[str]) -> Any:
-    """PostgreSQL with field keys: each token matches itself (the last one as a prefix)
-    or its blind token, AND-ed. Tokens and blind tokens are bound arrays quoted by
-    PostgreSQL (quote_literal); the operators between them are ours. A prefix that could
-    begin a blind token (``b`` and hex digits) is kept to the clear words (weights A, D)."""
-    marks = [""] * len(tokens)
-    marks[-1] = ":*ABD" if _BLIND_PREFIX.fullmatch(protect.normal_token(tokens[-1])) else ":*"
-    blinds = [protect.blind_token(keys, t) for t in tokens]
-    return text(
-        "person_summary.person_id IN (SELECT person_id FROM person_search "
-        "WHERE document @@ to_tsquery('simple', array_to_string(ARRAY("
-        "SELECT '(' || quote_literal(t) || m || ' | ' || quote_literal(b) || ')' "
-        "FROM unnest(CAST(:tokens AS text[]), CAST(:marks AS text[]), CAST(:blinds AS text[])) "
-        "WITH ORDINALITY AS u(t, m, b, n) ORDER BY n), ' & ')))"
-    ).bindparams(tokens=tokens, marks=marks, blinds=blinds)
+    return query.limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 def filtered_summaries(conn: Connection, ids: Sequence[int], filters: SearchFilters) -> list[Any]:
     """The summary rows of these people that pass the filters (in no set order)."""
     if not ids:
         return []
+    bound = {**_filter_values(filters), "ids": list(ids)}
+    return list(conn.execute(_among_statement(_shape(filters)), bound))
+
+
+@cache
+def _among_statement(shape: _Shape) -> Select[Any]:
     summary = tables.person_summary
-    query = _apply_filters(select(summary), filters).where(among(summary.c.person_id, ids))
-    return list(conn.execute(query))
+    return _filtered(select(summary), shape).where(listed(summary.c.person_id))
 
 
 def _matches_at_most(conn: Connection, match: str, limit: int) -> bool:
@@ -301,37 +320,72 @@ def _matches_at_most(conn: Connection, match: str, limit: int) -> bool:
     return int(found) <= limit
 
 
-def _apply_filters(query: Select[Any], filters: SearchFilters) -> Select[Any]:
-    summary = tables.person_summary
-    if filters.status:
-        query = query.where(summary.c.status == filters.status)
-    if filters.ethnicity:
-        query = query.where(summary.c.ethnicity == filters.ethnicity)
-    prefectures, places = list(filters.prefecture_codes), list(filters.place_codes)
-    if prefectures and places:
-        query = query.where(
-            among(summary.c.prefecture_code, prefectures) | among(summary.c.place_code, places)
-        )
-    elif prefectures:
-        query = query.where(among(summary.c.prefecture_code, prefectures))
-    elif places:
-        query = query.where(among(summary.c.place_code, places))
-    if filters.detained_year is not None:
-        query = query.where(summary.c.detained_year == filters.detained_year)
-    if filters.victims_only:
-        query = query.where(summary.c.is_victim.is_(True))
+# Which filters a search has (not their values): the statements are built once per shape.
+_Shape = tuple[Any, ...]
+_SENSITIVITIES = ("public", "internal")
+_BY_VALUE = (  # filter field, column, operator
+    ("status", "status", "=="),
+    ("ethnicity", "ethnicity", "=="),
+    ("detained_year", "detained_year", "=="),
+    ("min_sentence_months", "sentence_months", ">="),
+    ("max_sentence_months", "sentence_months", "<="),
+    ("min_sources", "n_sources", ">="),
+)
+
+
+def _shape(filters: SearchFilters) -> _Shape:
+    return (
+        tuple(getattr(filters, name) not in (None, "") for name, _, _ in _BY_VALUE),
+        bool(filters.prefecture_codes),
+        bool(filters.place_codes),
+        filters.victims_only,
+        min(filters.max_sensitivity_rank, 2),
+        filters.has_case,
+    )
+
+
+def _filter_values(filters: SearchFilters) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        name: getattr(filters, name)
+        for name, _, _ in _BY_VALUE
+        if getattr(filters, name) not in (None, "")
+    }
+    if filters.prefecture_codes:
+        values["prefectures"] = list(filters.prefecture_codes)
+    if filters.place_codes:
+        values["places"] = list(filters.place_codes)
     if filters.max_sensitivity_rank < 2:
-        allowed = ["public", "internal"][: filters.max_sensitivity_rank + 1]
-        query = query.where(among(summary.c.sensitivity, allowed))
-    if filters.min_sentence_months is not None:
-        query = query.where(summary.c.sentence_months >= filters.min_sentence_months)
-    if filters.max_sentence_months is not None:
-        query = query.where(summary.c.sentence_months <= filters.max_sentence_months)
-    if filters.min_sources is not None:
-        query = query.where(summary.c.n_sources >= filters.min_sources)
-    if filters.has_case is not None:
+        values["sensitivities"] = list(_SENSITIVITIES[: filters.max_sensitivity_rank + 1])
+    return values
+
+
+def _filtered(query: Select[Any], shape: _Shape) -> Select[Any]:
+    summary = tables.person_summary
+    by_value, prefectures, places, victims_only, rank, has_case = shape
+    for (name, column, operator), present in zip(_BY_VALUE, by_value, strict=True):
+        if present:
+            value = param(name, summary.c[column])
+            if operator == "==":
+                query = query.where(summary.c[column] == value)
+            elif operator == ">=":
+                query = query.where(summary.c[column] >= value)
+            else:
+                query = query.where(summary.c[column] <= value)
+    in_prefecture = listed(summary.c.prefecture_code, "prefectures")
+    at_place = listed(summary.c.place_code, "places")
+    if prefectures and places:
+        query = query.where(in_prefecture | at_place)
+    elif prefectures:
+        query = query.where(in_prefecture)
+    elif places:
+        query = query.where(at_place)
+    if victims_only:
+        query = query.where(summary.c.is_victim.is_(True))
+    if rank < 2:
+        query = query.where(listed(summary.c.sensitivity, "sensitivities"))
+    if has_case is not None:
         cases = select(tables.cases.c.person_id)
-        if filters.has_case:
+        if has_case:
             query = query.where(summary.c.person_id.in_(cases))
         else:
             query = query.where(summary.c.person_id.not_in(cases))

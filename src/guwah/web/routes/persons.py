@@ -16,7 +16,7 @@ from guwah.model.records import Claim
 from guwah.model.view import best_name
 from guwah.model.vocab import ClaimKind, ClaimStatus
 from guwah.secure.policy import Action
-from guwah.services.evidence import list_files
+from guwah.services.evidence import files_of_sources
 from guwah.services.query import PersonDetail, show_person
 from guwah.web import i18n
 from guwah.web.context import DeskUser, signed_in
@@ -90,8 +90,7 @@ def person_page(request: Request, public_id: str, user: DeskUser = Depends(signe
         return RedirectResponse(f"/persons/{detail.person.id}", status_code=303)
     evidence = []
     if user.may(Action.EVIDENCE_LIST):
-        for source_id in sorted(detail.sources):
-            evidence += list_files(user.archive, source=source_id)
+        evidence = files_of_sources(user.archive, list(detail.sources))
     context = {
         "detail": detail,
         "person": detail.person,
