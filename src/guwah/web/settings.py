@@ -34,7 +34,7 @@ class WebSettings:
     corrections_per_hour: int = 5
     # requests worked on at once (the rest wait their turn): one process runs Python on
     # one core, so more threads only trade one another's caches and the interpreter lock
-    threads: int = 4
+    threads: int = 2
     # processes answering requests (guwah serve --workers): one per core on a server;
     # with more than one, `guwah lock` stops the desk instead of asking for the passphrase
     workers: int = 1
