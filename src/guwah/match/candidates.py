@@ -222,7 +222,7 @@ def find_candidates(conn: Connection, query: CandidateQuery, limit: int = 10) ->
         ids = _id_numbers(conn, kept_ids + list(absorbed))
         for old, new in absorbed.items():
             ids.setdefault(new, set()).update(ids.get(old, set()))
-    rows = {row.person_id: row for row in conn.execute(_SUMMARIES, {"ids": kept_ids})}
+    rows = {row["person_id"]: row for row in conn.execute(_SUMMARIES, {"ids": kept_ids}).mappings()}
     results = []
     for person_id in kept_ids:
         row = rows.get(person_id)
@@ -231,14 +231,14 @@ def find_candidates(conn: Connection, query: CandidateQuery, limit: int = 10) ->
         forms = _forms_worth_comparing(query.name, names[person_id])
         best = max((compare(query.name, form) for form in forms), key=lambda c: c.score)
         candidate = Candidate(
-            person_id, best.score, best.score, row.display_name, best.b,
-            row.birth_year, row.gender, row.place_code, row.status,
+            person_id, best.score, best.score, row["display_name"], best.b,
+            row["birth_year"], row["gender"], row["place_code"], row["status"],
             [f"name: {best.b!r} scores {best.score:.2f}"]
             + [f"  {m.a} ↔ {m.b}: {m.how}" for m in best.matches]
             + [f"  {note}" for note in best.notes if "alone" in note],
             best.partial,
         )  # fmt: skip
-        _weigh_facts(candidate, query, wanted_id, ids.get(person_id, set()), row.prefecture_code)
+        _weigh_facts(candidate, query, wanted_id, ids.get(person_id, set()), row["prefecture_code"])
         if candidate.score >= SHOWN_SCORE:
             results.append(candidate)
     results.sort(key=lambda c: (-c.score, c.person_id))
