@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Row
@@ -69,12 +70,27 @@ def person_from_row(row: Row[Any], names: list[NameForm], refs: list[ExternalRef
     r = row._mapping
     return Person(
         id=format_id("person", r["id"]),
-        kinds=tuple(PersonKind(k) for k in r["kinds"].split(",") if k),
+        kinds=_kinds(r["kinds"]),
         sensitivity=Sensitivity(r["sensitivity"]),
         names=names,
         external_refs=refs,
         created_at=to_time(r["created_at"]),
         created_by=r["created_by"],
+    )
+
+
+@lru_cache(maxsize=64)
+def _kinds(text: str) -> tuple[PersonKind, ...]:
+    return tuple(PersonKind(k) for k in text.split(",") if k)
+
+
+def bare_person(row: Mapping[Any, Any]) -> Person:
+    """A person's kinds and level only (``id``, ``kinds``, ``sensitivity``): what deciding
+    who may be shown needs, for the dozens of people a search lists."""
+    return Person(
+        id=format_id("person", row["id"]),
+        kinds=_kinds(row["kinds"]),
+        sensitivity=Sensitivity(row["sensitivity"]),
     )
 
 

@@ -20,6 +20,7 @@ from guwah.model.records import (
 )
 from guwah.store import tables
 from guwah.store.convert import (
+    bare_person,
     case_from_row,
     claim_from_row,
     evidence_from_row,
@@ -41,6 +42,9 @@ _REFS = (
     .order_by(tables.person_refs.c.namespace, tables.person_refs.c.ref)
 )
 _PERSONS = select(tables.persons).where(listed(tables.persons.c.id))
+_KINDS_AND_LEVELS = select(
+    tables.persons.c.id, tables.persons.c.kinds, tables.persons.c.sensitivity
+).where(listed(tables.persons.c.id))
 _CLAIMS_OF = (
     select(tables.claims).where(listed(tables.claims.c.person_id)).order_by(tables.claims.c.id)
 )
@@ -64,18 +68,20 @@ _ACTIONS = (
 
 
 def persons(conn: Connection, ids: Sequence[int], *, bare: bool = False) -> dict[int, Person]:
-    """Persons by id, with their names and external references; ``bare``: without them
-    (enough to judge who may be shown: level, kinds)."""
+    """Persons by id, with their names and external references; ``bare``: their kinds and
+    level only (enough to judge who may be shown)."""
     if not ids:
         return {}
+    if bare:
+        levels = conn.execute(_KINDS_AND_LEVELS, {"ids": list(ids)}).mappings()
+        return {row["id"]: bare_person(row) for row in levels}
     names: dict[int, list[NameForm]] = defaultdict(list)
     refs: dict[int, list[ExternalRef]] = defaultdict(list)
     bound = {"ids": list(ids)}
-    if not bare:
-        for row in conn.execute(_NAMES, bound):
-            names[row.person_id].append(name_from_row(row))
-        for row in conn.execute(_REFS, bound):
-            refs[row.person_id].append(ExternalRef(row.namespace, row.ref))
+    for row in conn.execute(_NAMES, bound):
+        names[row.person_id].append(name_from_row(row))
+    for row in conn.execute(_REFS, bound):
+        refs[row.person_id].append(ExternalRef(row.namespace, row.ref))
     rows = conn.execute(_PERSONS, bound)
     return {row.id: person_from_row(row, names[row.id], refs[row.id]) for row in rows}
 
