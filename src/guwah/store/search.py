@@ -247,7 +247,7 @@ def search(
         if match is None:
             return []
         bound["match"] = match
-        # too many to rank quickly: archive order (the user narrows the search)
+        # ranked when few enough to rank quickly, else in archive order (the user narrows)
         way = "ranked" if _matches_at_most(conn, match, RANKED_MATCHES) else "indexed"
     statement = _search_statement(_shape(filters), way, sort)
     return list(conn.execute(statement, bound))
