@@ -47,6 +47,7 @@ def serve(
     --public the public site. The archive stays unlocked in the server's memory until it
     stops or someone runs `guwah lock`. Needs at least one account (`guwah user add`)."""
     from guwah.web.app import desk_app, public_app
+    from guwah.web.collector import settle as settle_collector
     from guwah.web.desk import Desk
     from guwah.web.settings import WebSettings
     from guwah.web.workers import FAILED, LOCKED, stop_quietly
@@ -87,6 +88,7 @@ def serve(
         each = f", {settings.workers} worker processes" if settings.workers > 1 else ""
         console.print(f"Guwah {what}: http://{host}:{port}{each}  (Ctrl-C stops it)")
         logging.getLogger("guwah.web").setLevel(logging.INFO)
+        settle_collector()  # short garbage-collection pauses (the workers inherit it)
         if settings.workers == 1:
             stop_quietly()  # a stop closes the archive and ends the sessions (finally)
             uvicorn.run(make_app(desk), **options)
