@@ -1,6 +1,7 @@
 """Names and words shared by many people: the candidate search reads a bounded share of a
 common key's holders, and full-text search past ``RANKED_MATCHES`` comes in archive order
-read from the index. The thresholds are made small so that a few people reach them."""
+read from the index. The thresholds are made small so that a few people reach them. A
+merged person's names count as the names of the person they were merged into."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from guwah.match import candidates
 from guwah.match.candidates import CandidateQuery, find_candidates
+from guwah.services import review
 from guwah.services.archive import Archive
 from guwah.services.importing import import_file
 from guwah.store import search as store_search
@@ -89,3 +91,24 @@ def test_many_full_text_matches_come_in_archive_order_page_by_page(
     assert sorted(row.person_id for row in ranked) == ids == [1, 4, 5, 7]
     assert [row.person_id for page in pages for row in page] == ids
     assert [row.person_id for row in from_kashgar] == [4]
+
+
+def test_a_merged_persons_names_are_compared_as_the_kept_persons(
+    archive: Archive, tmp_path: Path
+) -> None:
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        "id,name,gender,birth_year,ethnicity,hometown\n"
+        "T-1,Patigul Tursun,female,1962,uyghur,Hotan\n"
+        "T-2,Патигүл Турсун,female,1962,uyghur,Hotan\n",
+        encoding="utf-8",
+    )
+    import_file(archive, path)
+    review.find_duplicates(archive)
+    (item,) = review.list_items(archive)
+    review.decide(archive, item["item"], "merge", keep="P-000001")
+
+    with archive.engine.connect() as conn:
+        found = find_candidates(conn, CandidateQuery("Патигүл Турсун"), limit=10)
+
+    assert [(c.public_id, c.matched_name) for c in found] == [("P-000001", "Патигүл Турсун")]

@@ -33,7 +33,7 @@ from guwah.model.records import format_id
 from guwah.names import compare, detect_script, pair_keys, parse, word_keys
 from guwah.names.keys import id_key
 from guwah.store import protect, tables
-from guwah.store.matching import merged_into
+from guwah.store.matching import members, merged_into
 from guwah.store.sql import listed, param
 
 COMMON_KEY = 2000
@@ -98,9 +98,6 @@ _FIRST_HOLDERS = (
     .where(_KEYS.c.key == param("key", _KEYS.c.key))
     .order_by(_KEYS.c.person_id)
     .limit(bindparam("wanted"))
-)
-_MERGED_IN = select(tables.merges.c.absorbed_id, tables.merges.c.kept_id).where(
-    listed(tables.merges.c.kept_id), tables.merges.c.undone_at.is_(None)
 )
 _NAMES = select(tables.names.c.person_id, tables.names.c.text).where(
     listed(tables.names.c.person_id)
@@ -178,12 +175,12 @@ def _hits(
 
 def _group_names(conn: Connection, kept_ids: Sequence[int]) -> dict[int, list[str]]:
     """The name forms of each person, their merged-in people's included."""
-    members: dict[int, int] = {k: k for k in kept_ids}
-    for row in conn.execute(_MERGED_IN, {"ids": list(kept_ids)}):
-        members[row.absorbed_id] = row.kept_id
+    owner: dict[int, int] = {k: k for k in kept_ids}  # each person whose names count -> kept
+    for kept, absorbed in members(conn, kept_ids).items():
+        owner.update(dict.fromkeys(absorbed, kept))
     names: dict[int, list[str]] = {k: [] for k in kept_ids}
-    for row in conn.execute(_NAMES, {"ids": list(members)}):
-        names[members[row.person_id]].append(row.text)
+    for row in conn.execute(_NAMES, {"ids": list(owner)}):
+        names[owner[row.person_id]].append(row.text)
     return names
 
 
