@@ -110,6 +110,7 @@ def append(
     change: Mapping[str, object] | None = None,
     covers: Coverage | Iterable[str] = (),
     records: Iterable[str | tuple[str, str]] = (),
+    digested: Mapping[str, str] | None = None,
 ) -> int:
     """Append one entry in the caller's transaction; returns its sequence number.
 
@@ -118,6 +119,9 @@ def append(
     cover, like ``user:alice``, are left out). ``records``: more targets, or (target,
     digest) pairs a caller computed itself with ``coverage.record_digests``. ``change``
     is only hashed, and must hold ids, statuses and counts, never names or quotes.
+    ``digested``: digests of covered records that the caller read earlier in this
+    transaction with ``coverage.covered_digests``, of records no other transaction can
+    have changed since (ones it created); the others are read here, after the lock.
     """
     actor, action, target = (
         _check("actor", actor),
@@ -135,7 +139,7 @@ def append(
     head = _lock_head(conn, 1)
     seq = int(head.seq)
     previous = bytes.fromhex(head.entry_hash) if seq > 1 else genesis_hash(archive_id(conn))
-    records_hash = _write_records(conn, seq, wanted, given)
+    records_hash = _write_records(conn, seq, wanted, given, digested)
     at = now_text()
     text = entry_text(seq, at, actor, action, target, changed, records_hash)
     entry = chain_hash(previous, text)
@@ -157,7 +161,11 @@ def append(
 
 
 def _write_records(
-    conn: Connection, seq: int, coverage: Coverage, given: Sequence[tuple[str, str]]
+    conn: Connection,
+    seq: int,
+    coverage: Coverage,
+    given: Sequence[tuple[str, str]],
+    digested: Mapping[str, str] | None = None,
 ) -> str:
     hasher = hashlib.sha256()
     rows: list[dict[str, Any]] = []
@@ -176,7 +184,7 @@ def _write_records(
             writer.insert_rows(conn, tables.audit_records, rows)
             rows.clear()
 
-    for target, digest in covered_digests(conn, coverage):
+    for target, digest in covered_digests(conn, coverage, digested):
         add(target, digest)
     for target, digest in given:
         add(_check("target", target), digest)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -251,22 +251,33 @@ def places_digest(conn: Connection) -> str:
     return digest_of([(places.name, rows)]) if rows else ABSENT
 
 
-def covered_digests(conn: Connection, coverage: Coverage) -> Iterator[tuple[str, str]]:
-    """(target, digest) of every record in the coverage: kinds in order, ids ascending."""
+def covered_digests(
+    conn: Connection, coverage: Coverage, known: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, str]]:
+    """(target, digest) of every record in the coverage: kinds in order, ids ascending.
+
+    ``known``: digests the caller read earlier in its transaction (with this function) of
+    records nothing can have changed since; they are not read again."""
     if coverage.places:
         yield PLACES, places_digest(conn)
+    known = known or {}
     for kind in KINDS:
         numbers = sorted(coverage.ids.get(kind.name, ()))
         for start in range(0, len(numbers), CHUNK):
             chunk = numbers[start : start + CHUNK]
-            dense = chunk[-1] - chunk[0] + 1 == len(chunk)
-            if dense:  # a range reads the same rows as the id list, with a simpler plan
-                digests = _digests(conn, kind, None, chunk[0], chunk[-1] + 1)
-                digests.update((n, ABSENT) for n in chunk if n not in digests)
-            else:
-                digests = _digests(conn, kind, chunk)
+            missing = [n for n in chunk if kind.target(n) not in known] if known else chunk
+            digests = _chunk_digests(conn, kind, missing) if missing else {}
             for number in chunk:
-                yield kind.target(number), digests[number]
+                target = kind.target(number)
+                yield target, digests[number] if number in digests else known[target]
+
+
+def _chunk_digests(conn: Connection, kind: Kind, chunk: Sequence[int]) -> dict[int, str]:
+    if chunk[-1] - chunk[0] + 1 == len(chunk):  # a range: the same rows, a simpler plan
+        digests = _digests(conn, kind, None, chunk[0], chunk[-1] + 1)
+        digests.update((n, ABSENT) for n in chunk if n not in digests)
+        return digests
+    return _digests(conn, kind, chunk)
 
 
 def record_digests(conn: Connection, targets: Coverage | Iterable[str]) -> dict[str, str]:

@@ -33,11 +33,19 @@ def record(
     *,
     change: Mapping[str, object] | None = None,
     covers: Coverage | Iterable[str] = (),
+    digested: Mapping[str, str] | None = None,
     checkpoint: bool = False,
 ) -> int:
-    """Append the entry of a write, in the caller's transaction; returns its seq."""
+    """Append the entry of a write, in the caller's transaction; returns its seq.
+    ``digested``: see ``audit.append``."""
     seq = audit.append(
-        conn, actor=archive.actor, action=action, target=target, change=change, covers=covers
+        conn,
+        actor=archive.actor,
+        action=action,
+        target=target,
+        change=change,
+        covers=covers,
+        digested=digested,
     )
     sign_if_due(archive.keys, conn, force=checkpoint)
     return seq

@@ -24,7 +24,8 @@ from guwah.model.errors import InvalidInput
 from guwah.model.gazetteer import load_gazetteer
 from guwah.model.records import format_id
 from guwah.model.vocab import Sensitivity, SourceKind
-from guwah.secure.coverage import Coverage
+from guwah.secure import coverage
+from guwah.secure.coverage import Coverage, covered_digests
 from guwah.secure.policy import Action
 from guwah.services.access import check
 from guwah.services.archive import Archive
@@ -35,11 +36,11 @@ from guwah.services.drafts import (
     DraftSource,
     enum_value,
 )
-from guwah.services.parallel import helper_processes, map_ordered
+from guwah.services.parallel import fewer_collections, helper_processes, map_ordered
 from guwah.services.restore import is_full_form_line, restore_jsonl
 from guwah.services.rows import row_to_drafts
 from guwah.services.shortform import parse_short_form_chunk
-from guwah.services.writing import Batch, write_batch
+from guwah.services.writing import Batch, WriteResult, write_batch
 from guwah.store import writer
 from guwah.store.dialect import refresh_statistics
 
@@ -112,22 +113,42 @@ def import_file(
     rejects = _Rejects(on_error, reject_path, path.name)
     report = ImportReport(file=path.name, list_name=name)
     covered = Coverage()
-    with archive.engine.begin() as conn:
+    with fewer_collections(), archive.engine.begin() as conn:
+        written = _Written(conn, covered)
         if path.suffix.lower() in (".jsonl", ".ndjson"):
-            _import_jsonl(conn, archive.actor, path, name, kind, rejects, report, progress, covered)
+            _import_jsonl(conn, archive.actor, path, name, kind, rejects, report, progress, written)
         else:
             with open_table(path) as (header, rows):
                 mapping.check_header(header, path.name)
                 batches = _table_batches(rows, mapping, name, rejects, report)
                 _write_batches(
-                    conn, archive.actor, batches, name, kind, path, report, progress, covered
+                    conn, archive.actor, batches, name, kind, path, report, progress, written
                 )
         rejects.write()  # inside the transaction: no import without its list of bad rows
         if report.created + report.claims_added + sum(report.restored.values()) > 1000:
             refresh_statistics(conn)
-        _audit(archive, conn, path, report, len(rejects.items), covered)
+        _audit(archive, conn, path, report, len(rejects.items), written)
     report.rejected = len(rejects.items)
     return report
+
+
+class _Written:
+    """What an import has written so far, for its audit entry, and the digests of the
+    people it created, read batch by batch while a helper parses the next batch (instead
+    of all at the end). Nothing else can change a person this transaction created; a
+    later batch of the same import can (a line that links to them), and then their
+    digest is read again at the end."""
+
+    def __init__(self, conn: Connection, covered: Coverage) -> None:
+        self.conn, self.covered = conn, covered
+        self.digests: dict[str, str] = {}
+
+    def add(self, result: WriteResult) -> None:
+        self.covered.update(result.coverage())
+        for number in result.person_ids.values():
+            self.digests.pop(coverage.PERSON.target(number), None)
+        fresh = Coverage().add(coverage.PERSON, result.created)
+        self.digests.update(covered_digests(self.conn, fresh))
 
 
 def _audit(
@@ -136,7 +157,7 @@ def _audit(
     path: Path,
     report: ImportReport,
     rejected: int,
-    covered: Coverage,
+    written: _Written,
 ) -> None:
     """The import's audit entry: its list's source, counts, and every record it touched."""
     file_hash = hashlib.sha256(path.name.encode("utf-8")).hexdigest()
@@ -149,7 +170,16 @@ def _audit(
         "claims_skipped": report.claims_skipped, "rejected": rejected,
         "restored": report.restored,
     }  # fmt: skip
-    record(archive, conn, "import", target, change=change, covers=covered, checkpoint=True)
+    record(
+        archive,
+        conn,
+        "import",
+        target,
+        change=change,
+        covers=written.covered,
+        digested=written.digests,
+        checkpoint=True,
+    )
 
 
 def _list_source(name: str, kind: SourceKind, path: Path) -> DraftSource:
@@ -170,15 +200,15 @@ def _write_batches(
     path: Path,
     report: ImportReport,
     progress: Progress | None,
-    covered: Coverage,
+    written: _Written,
 ) -> None:
     source_id = writer.find_source_by_list(conn, name)
     for persons, claims in batches:
         batch = Batch(persons=persons, claims=claims, source_id=source_id)
         if source_id is None:
             batch.source = _list_source(name, kind, path)
-        result = write_batch(conn, batch, actor, covered)
-        covered.update(result.coverage())
+        result = write_batch(conn, batch, actor, written.covered)
+        written.add(result)
         source_id = result.source_id
         report.source_id = source_id
         report.created += len(result.created)
@@ -239,7 +269,7 @@ def _import_jsonl(
     rejects: _Rejects,
     report: ImportReport,
     progress: Progress | None,
-    covered: Coverage,
+    written: _Written,
 ) -> None:
     try:
         lines = _jsonl_lines(path)
@@ -248,10 +278,12 @@ def _import_jsonl(
                 raise InvalidInput(f"{path.name}: the file is empty")
         finally:
             lines.close()
-        report.restored = restore_jsonl(conn, path, _jsonl_lines, rejects.add, progress, covered)
+        report.restored = restore_jsonl(
+            conn, path, _jsonl_lines, rejects.add, progress, written.covered
+        )
         report.rows = sum(report.restored.values())
         batches = _short_form_batches(path, name, rejects, report)
-        _write_batches(conn, actor, batches, name, kind, path, report, progress, covered)
+        _write_batches(conn, actor, batches, name, kind, path, report, progress, written)
     except UnicodeDecodeError:
         raise InvalidInput(f"{path.name}: not UTF-8 text") from None
 
