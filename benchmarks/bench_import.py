@@ -19,8 +19,11 @@ the wall time, which a shared machine disturbs more.
 * baseline+idx+fts: the baseline plus what the storage itself costs: guwah's secondary and
   unique indexes on those tables, a ``person_refs`` table and an FTS5 table holding the
   same kind of text (names; claim values, places and the reference). Still no encryption.
+* baseline+idx+fts+enc: the same into a SQLCipher file (its default cipher settings, as
+  guwah's archive): what the storage costs once it is encrypted, with no Python work
+  beyond reading the file. An import that does anything more cannot be faster.
 
-The three run one after the other, ``--runs`` times (default 3); figures are medians over
+The four run one after the other, ``--runs`` times (default 3); figures are medians over
 the runs and ratios are of medians, since the machine is shared and noisy. ``--profile``
 writes cProfile statistics of one more guwah import (with ``GUWAH_IMPORT_WORKERS=0``
 unless ``--import-workers`` is given, so that all the work is in the profiled process)
@@ -189,11 +192,16 @@ CREATE VIRTUAL TABLE person_fts USING fts5(
 """
 
 
-def run_baseline(jsonl: str, db: str, indexed: bool) -> Result:
+def run_baseline(jsonl: str, db: str, indexed: bool, encrypted: bool = False) -> Result:
     import sqlite3
 
+    import sqlcipher3.dbapi2 as sqlcipher
+
     start_rss = rss_mb()
-    conn = sqlite3.connect(db, isolation_level=None)
+    driver: Any = sqlcipher if encrypted else sqlite3
+    conn = driver.connect(db, isolation_level=None)
+    if encrypted:  # SQLCipher's defaults, as guwah's archive (AES-256, HMAC-SHA512 pages)
+        conn.execute(f"PRAGMA key = '{PASSPHRASE}'")
     conn.executescript(_PLAIN_SCHEMA + (_INDEXED_SCHEMA if indexed else ""))
     empty = disk_size(Path(db))
     now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
@@ -346,11 +354,12 @@ def in_child(function: Callable[..., Result], *args: Any) -> Result:
 
 # --- the report ---------------------------------------------------------------------------
 
-VARIANTS = ("guwah", "baseline", "baseline+idx+fts")
+VARIANTS = ("guwah", "baseline", "baseline+idx+fts", "baseline+idx+fts+enc")
 LABELS = {
     "guwah": "guwah (SQLCipher, import_file)",
     "baseline": "baseline (sqlite3, executemany)",
     "baseline+idx+fts": "baseline + indexes + FTS5",
+    "baseline+idx+fts+enc": "the same, encrypted (SQLCipher)",
 }
 
 
@@ -515,10 +524,11 @@ def main(argv: list[str] | None = None) -> int:
                 if name == "guwah":
                     result = in_child(run_guwah, str(jsonl), str(db), None, args.import_workers)
                 else:
-                    result = in_child(run_baseline, str(jsonl), str(db), name != "baseline")
+                    indexed, encrypted = name != "baseline", name.endswith("+enc")
+                    result = in_child(run_baseline, str(jsonl), str(db), indexed, encrypted)
                 by_variant[name].append(result)
                 print(
-                    f"  run {run + 1}/{args.runs} {name:<17} {result['seconds']:8.2f} s  "
+                    f"  run {run + 1}/{args.runs} {name:<21} {result['seconds']:8.2f} s  "
                     f"{result['people'] / result['seconds']:>9,.0f} people/s  "
                     f"peak {result['peak_mb']:7.1f} MB",
                     flush=True,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, update
@@ -25,7 +26,7 @@ _LINK_KEYS = ("person_id", "source_id", "related_person_id", "supersedes_id")
 
 
 def _joined(values: Iterable[object]) -> bytes:
-    return "\x1f".join("\x1e" if v is None else str(v) for v in values).encode("utf-8")
+    return "\x1f".join(["\x1e" if v is None else str(v) for v in values]).encode("utf-8")
 
 
 def content_digest(row: Row) -> str:
@@ -60,7 +61,10 @@ def _executemany(conn: Connection, statement: Insert, rows: Sequence[Row]) -> No
     compiled = statement.compile(dialect=conn.dialect, column_keys=keys)
     if compiled.positional:
         order = compiled.positiontup or []
-        params: list[Any] = [tuple(row[k] for k in order) for row in rows]
+        if len(order) == 1:
+            params: list[Any] = [(row[order[0]],) for row in rows]
+        else:
+            params = list(map(itemgetter(*order), rows))
     else:
         params = list(rows)
     conn.exec_driver_sql(compiled.string, params)
