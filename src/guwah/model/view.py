@@ -91,21 +91,24 @@ def derive_view(
     names: Iterable[NameForm], claims: Iterable[Claim], sources: Testifiers
 ) -> CurrentView:
     accepted = [c for c in claims if c.status is ClaimStatus.ACCEPTED]
+    by_kind: dict[ClaimKind, list[Claim]] = {}
+    for claim in accepted:
+        by_kind.setdefault(claim.kind, []).append(claim)
     fields: dict[str, ViewField] = {}
     for kind in ATTRIBUTE_KINDS:
-        found = _field(kind.value, [c for c in accepted if c.kind is kind], sources, _attr_key)
+        found = _field(kind.value, by_kind.get(kind, []), sources, _attr_key)
         if found:
             fields[kind.value] = found
     status_field = _status_field(accepted, sources)
     if status_field:
         fields["status"] = status_field
-    detentions = [c for c in accepted if c.kind is ClaimKind.DETAINED]
+    detentions = by_kind.get(ClaimKind.DETAINED, [])
     latest = _latest(detentions)
     if latest is not None:
         fields["latest_detention"] = _field(
             "latest_detention", detentions, sources, _event_key, prefer=latest
         ) or ViewField("latest_detention", ViewValue(_event_key(latest), [latest], 1))
-    sentences = [c for c in accepted if c.kind is ClaimKind.SENTENCED]
+    sentences = by_kind.get(ClaimKind.SENTENCED, [])
     sentence = _field("sentence", sentences, sources, _sentence_key)
     if sentence:
         fields["sentence"] = sentence
@@ -158,6 +161,8 @@ def _field(
     if not claims:
         return None
     keyfn = key if callable(key) else _attr_key
+    if len(claims) == 1:  # most fields of most people: one claim, one origin
+        return ViewField(name, ViewValue(str(keyfn(claims[0])), [claims[0]], 1))
     groups: dict[str, list[Claim]] = {}
     for claim in claims:
         groups.setdefault(str(keyfn(claim)), []).append(claim)

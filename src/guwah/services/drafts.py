@@ -85,15 +85,6 @@ class DraftClaim:
     year_max: int | None = field(init=False)
     content: str = field(init=False)
 
-    def about(self, subject: str) -> DraftClaim:
-        """A copy of this draft about another person (derived fields are not worked out
-        again; the value is copied, so changing one draft's value leaves the other's)."""
-        copy = object.__new__(DraftClaim)
-        copy.__dict__.update(self.__dict__)
-        copy.subject = subject
-        copy.value = dict(self.value)
-        return copy
-
     def __post_init__(self) -> None:
         self.value_json = json.dumps(self.value, ensure_ascii=False, sort_keys=True)
         self.value_text = describe_value(self.kind, self.value)
@@ -147,6 +138,10 @@ class DraftSource:
 
 def enum_value(enum: Any, raw: object, what: str) -> Any:
     """The member of a vocabulary named by ``raw`` (exact, then case-insensitive)."""
+    if isinstance(raw, str):  # the usual case, looked up without calling the enum
+        member = enum._value2member_map_.get(raw)
+        if member is not None:
+            return member
     if isinstance(raw, enum):
         return raw
     text = str(raw).strip()
@@ -205,51 +200,6 @@ def _resolve_cached(gazetteer: Gazetteer, place: str) -> tuple[str | None, str |
 
 
 def make_claim(
-    raw: dict[str, Any], gazetteer: Gazetteer, default_status: ClaimStatus, subject: str
-) -> DraftClaim:
-    """A claim's draft from what a user wrote (a JSON or YAML object).
-
-    The same words give the same draft whoever they are about, and lists repeat them
-    (``{"kind": "detained", "date": "2018"}`` for thousands of people): drafts of small
-    claims are kept (``_known_claim``) and copied for each subject. An ID number is
-    never kept: it is one person's, and in memory only while its own draft is."""
-    key = _claim_key(raw)
-    if key is None:
-        return _new_claim(raw, gazetteer, default_status, subject)
-    return _known_claim(key, gazetteer, default_status).about(subject)
-
-
-def _claim_key(raw: dict[str, Any]) -> tuple[Any, ...] | None:
-    """A hashable copy of a claim object whose value holds only plain values, else None."""
-    if raw.get("kind") == ClaimKind.ID_NUMBER.value:
-        return None
-    items = []
-    for name, item in raw.items():  # with types: 1, 1.0 and True are equal keys
-        if isinstance(item, dict):
-            item = (dict, tuple((k, type(v), v) for k, v in item.items()))
-        elif isinstance(item, list):
-            return None
-        items.append((name, type(item), item))
-    key = tuple(items)
-    try:
-        hash(key)
-    except TypeError:  # a list or object inside the value: made each time
-        return None
-    return key
-
-
-@lru_cache(maxsize=8192)
-def _known_claim(
-    key: tuple[Any, ...], gazetteer: Gazetteer, default_status: ClaimStatus
-) -> DraftClaim:
-    raw = {
-        name: {k: v for k, _type, v in item[1]} if kind is tuple else item
-        for name, kind, item in key
-    }
-    return _new_claim(raw, gazetteer, default_status, "")
-
-
-def _new_claim(
     raw: dict[str, Any], gazetteer: Gazetteer, default_status: ClaimStatus, subject: str
 ) -> DraftClaim:
     unknown = set(raw) - {"subject", "kind", "value", "date", "place", "quote", "status"}

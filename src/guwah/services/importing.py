@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,10 +36,10 @@ from guwah.services.drafts import (
     DraftSource,
     enum_value,
 )
-from guwah.services.parallel import fewer_collections, helper_processes, map_ordered
+from guwah.services.parallel import OrderedMap, fewer_collections, helper_processes
 from guwah.services.restore import is_full_form_line, restore_jsonl
 from guwah.services.rows import row_to_drafts
-from guwah.services.shortform import parse_short_form_chunk
+from guwah.services.shortform import ParsedChunk, parse_short_form_chunk
 from guwah.services.writing import Batch, WriteResult, write_batch
 from guwah.store import writer
 from guwah.store.dialect import refresh_statistics
@@ -47,6 +47,7 @@ from guwah.store.dialect import refresh_statistics
 BATCH_ROWS = 2000
 MAX_LINE = 10 * 1024 * 1024
 PARALLEL_BYTES = 8 * 1024 * 1024  # below this, starting a helper process costs more
+FIRST_BATCHES = (250, 500, 1000)  # then BATCH_ROWS: the writer starts sooner
 Progress = Callable[[int], None]
 
 
@@ -278,43 +279,49 @@ def _import_jsonl(
                 raise InvalidInput(f"{path.name}: the file is empty")
         finally:
             lines.close()
-        report.restored = restore_jsonl(
-            conn, path, _jsonl_lines, rejects.add, progress, written.covered
-        )
-        report.rows = sum(report.restored.values())
-        batches = _short_form_batches(path, name, rejects, report)
-        _write_batches(conn, actor, batches, name, kind, path, report, progress, written)
+        # Large files: short-form lines are parsed in a helper process (services/parallel),
+        # which starts on them now, while this process restores the full-form lines and
+        # then writes what the helper gives back.
+        workers = helper_processes() if path.stat().st_size > PARALLEL_BYTES else 0
+        sizes = FIRST_BATCHES if workers else ()
+        lines = (item for item in _jsonl_lines(path) if not is_full_form_line(item[1]))
+        jobs = ((name, chunk) for chunk in _chunked(lines, sizes))
+        with OrderedMap(parse_short_form_chunk, jobs, workers) as parsed:
+            report.restored = restore_jsonl(
+                conn, path, _jsonl_lines, rejects.add, progress, written.covered
+            )
+            report.rows = sum(report.restored.values())
+            batches = _short_form_batches(parsed, rejects, report)
+            _write_batches(conn, actor, batches, name, kind, path, report, progress, written)
     except UnicodeDecodeError:
         raise InvalidInput(f"{path.name}: not UTF-8 text") from None
 
 
 def _short_form_batches(
-    path: Path, name: str, rejects: _Rejects, report: ImportReport
+    parsed: Iterable[ParsedChunk], rejects: _Rejects, report: ImportReport
 ) -> Iterator[tuple[list[DraftPerson], list[DraftClaim]]]:
-    """Person lines without an id (hand-written or generated), with inline claims.
-
-    Large files are parsed in a helper process while this one writes (services/parallel).
-    """
-    chunks = _chunked(
-        ((n, line) for n, line in _jsonl_lines(path) if not is_full_form_line(line)), BATCH_ROWS
-    )
-    size = path.stat().st_size
-    workers = helper_processes() if size > PARALLEL_BYTES else 0
-    jobs = ((name, chunk) for chunk in chunks)
-    for parsed in map_ordered(parse_short_form_chunk, jobs, workers):
-        report.rows += parsed.rows
-        for number, reason, raw in parsed.rejects:
+    """Person lines without an id (hand-written or generated), with inline claims."""
+    for chunk in parsed:
+        report.rows += chunk.rows
+        for number, reason, raw in chunk.rejects:
             rejects.add(number, reason, raw)
-        if parsed.persons:
-            yield parsed.persons, parsed.claims
+        if chunk.persons:
+            yield chunk.persons, chunk.claims
 
 
-def _chunked(items: Iterator[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
+def _chunked(
+    items: Iterator[tuple[int, str]], first: Sequence[int] = ()
+) -> Iterator[list[tuple[int, str]]]:
+    """Chunks of ``BATCH_ROWS`` items; the first ones of the sizes in ``first`` (small,
+    so that the writer has work while the helper is still starting)."""
+    sizes = iter(first)
+    size = next(sizes, BATCH_ROWS)
     chunk: list[tuple[int, str]] = []
     for item in items:
         chunk.append(item)
         if len(chunk) >= size:
             yield chunk
             chunk = []
+            size = next(sizes, BATCH_ROWS)
     if chunk:
         yield chunk

@@ -143,7 +143,7 @@ def write_precomputed(conn: Connection, ready: dict[int, Precomputed]) -> None:
     """Store summaries and search documents that were worked out with the drafts."""
     if not ready:
         return
-    write_summaries(conn, [{**pre.summary, "person_id": n} for n, pre in ready.items()])
+    write_summaries(conn, [{**pre.summary, "person_id": n} for n, pre in ready.items()], new=True)
     docs = [
         SearchDoc(
             n,

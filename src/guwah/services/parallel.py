@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -70,19 +70,45 @@ def _helper_start() -> None:
     gc.set_threshold(BULK_THRESHOLD, *gc.get_threshold()[1:])
 
 
-def map_ordered(function: Callable[[T], R], chunks: Iterable[T], workers: int) -> Iterator[R]:
-    """``map(function, chunks)``, run in ``workers`` child processes when > 0."""
-    if workers <= 0:
-        yield from map(function, chunks)
-        return
-    context = multiprocessing.get_context("spawn")  # no inherited database handles
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_helper_start
-    ) as pool:
-        pending: deque[Future[R]] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(function, chunk))
-            if len(pending) >= IN_FLIGHT + workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+class OrderedMap(Generic[T, R]):
+    """``map(function, chunks)``, run in ``workers`` child processes when > 0.
+
+    The helpers start, and the first chunks are handed to them, when the map is made, so
+    that a caller can do other work (restoring an export's records) while they parse.
+    Use it in a ``with`` block: leaving it stops the helpers, whatever happened."""
+
+    def __init__(self, function: Callable[[T], R], chunks: Iterable[T], workers: int) -> None:
+        self._function, self._chunks = function, iter(chunks)
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: deque[Future[R]] = deque()
+        self._limit = IN_FLIGHT + workers
+        if workers > 0:
+            context = multiprocessing.get_context("spawn")  # no inherited database handles
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=_helper_start
+            )
+            self._fill()
+
+    def _fill(self) -> None:
+        assert self._pool is not None
+        while len(self._pending) < self._limit:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return
+            self._pending.append(self._pool.submit(self._function, chunk))
+
+    def __iter__(self) -> Iterator[R]:
+        if self._pool is None:
+            yield from map(self._function, self._chunks)
+            return
+        while self._pending:
+            result = self._pending.popleft().result()
+            self._fill()
+            yield result
+
+    def __enter__(self) -> OrderedMap[T, R]:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)

@@ -95,7 +95,10 @@ def write_docs(conn: Connection, docs: Sequence[SearchDoc], *, new: bool = False
     keys = protect.writing_keys(conn)
     _write_keys(conn, docs, new, keys)
     if is_postgres(conn.engine):
-        conn.execute(text("DELETE FROM person_search WHERE person_id = ANY(:ids)"), {"ids": ids})
+        if not new:
+            conn.execute(
+                text("DELETE FROM person_search WHERE person_id = ANY(:ids)"), {"ids": ids}
+            )
         if keys is not None:
             conn.execute(
                 text(
@@ -116,9 +119,10 @@ def write_docs(conn: Connection, docs: Sequence[SearchDoc], *, new: bool = False
             [{"id": d.person_id, "names": d.names, "body": d.body} for d in docs],
         )
         return
-    conn.exec_driver_sql(
-        f"DELETE FROM person_fts WHERE rowid IN ({','.join('?' * len(ids))})", tuple(ids)
-    )
+    if not new:
+        conn.exec_driver_sql(
+            f"DELETE FROM person_fts WHERE rowid IN ({','.join('?' * len(ids))})", tuple(ids)
+        )
     conn.exec_driver_sql(
         "INSERT INTO person_fts (rowid, names, body) VALUES (?, ?, ?)",
         [(d.person_id, d.names, d.body) for d in docs],
@@ -193,11 +197,15 @@ def drop_people(conn: Connection, ids: Sequence[int]) -> None:
 
 
 def write_summaries(
-    conn: Connection, rows: Sequence[dict[str, Any]], restricted: Collection[int] = ()
+    conn: Connection,
+    rows: Sequence[dict[str, Any]],
+    restricted: Collection[int] = (),
+    *,
+    new: bool = False,
 ) -> None:
     """Store these summary rows. A restricted person's display name is sealed on
     PostgreSQL, and so is that of the ``restricted`` people (with a restricted person
-    merged into them)."""
+    merged into them). ``new``: none of these people has a summary yet."""
     if not rows:
         return
     keys = protect.keys_of(conn) if restricted else None
@@ -210,8 +218,9 @@ def write_summaries(
             for r in rows
         ]
     table = tables.person_summary
-    ids = [r["person_id"] for r in rows]
-    conn.execute(delete(table).where(among(table.c.person_id, ids)))
+    if not new:
+        ids = [r["person_id"] for r in rows]
+        conn.execute(delete(table).where(among(table.c.person_id, ids)))
     insert_rows(conn, table, rows)
 
 
