@@ -33,6 +33,9 @@ from guwah.names.script import detect_script, guess_language
 from guwah.store.writer import content_digest
 
 MAX_TEXT = 1_000_000
+_VALUE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # = json.dumps(...)
+_NAME_KEYS = frozenset({"text", "lang", "kind", "script"})
+_CLAIM_KEYS = frozenset({"subject", "kind", "value", "date", "place", "quote", "status"})
 
 
 @dataclass
@@ -86,7 +89,7 @@ class DraftClaim:
     content: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.value_json = json.dumps(self.value, ensure_ascii=False, sort_keys=True)
+        self.value_json = _VALUE_JSON(self.value)
         self.value_text = describe_value(self.kind, self.value)
         span = parse_date(self.date) if self.date else None
         self.year_min = span.year_min if span else None
@@ -170,8 +173,8 @@ def make_name(raw: object) -> DraftName:
         raw = {"text": raw}
     if not isinstance(raw, dict):
         raise InvalidInput(f"a name must be text or an object with 'text', not {raw!r}")
-    unknown = set(raw) - {"text", "lang", "kind", "script"}
-    if unknown:
+    if not raw.keys() <= _NAME_KEYS:
+        unknown = set(raw) - _NAME_KEYS
         raise InvalidInput(f"unknown key {sorted(unknown)[0]!r} in a name")
     text = " ".join(str(raw.get("text") or "").split())
     if not text:
@@ -202,8 +205,8 @@ def _resolve_cached(gazetteer: Gazetteer, place: str) -> tuple[str | None, str |
 def make_claim(
     raw: dict[str, Any], gazetteer: Gazetteer, default_status: ClaimStatus, subject: str
 ) -> DraftClaim:
-    unknown = set(raw) - {"subject", "kind", "value", "date", "place", "quote", "status"}
-    if unknown:
+    if not raw.keys() <= _CLAIM_KEYS:
+        unknown = set(raw) - _CLAIM_KEYS
         raise InvalidInput(f"unknown key {sorted(unknown)[0]!r} in a claim")
     kind = enum_value(ClaimKind, raw.get("kind"), "claim kind")
     value = check_value(kind, raw.get("value"))
