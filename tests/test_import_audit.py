@@ -54,3 +54,18 @@ def test_a_person_created_in_one_batch_and_linked_in_a_later_one_is_logged_as_co
         logged = audit.latest_digests(conn, [coverage.PERSON.target(n) for n in people])
         assert {seq for seq, _digest in logged.values()} == {audit.counts(conn)[0]}
         assert verify(conn).ok
+
+
+def test_known_digests_answer_only_for_what_was_read_and_not_forgotten() -> None:
+    known = coverage.KnownDigests(coverage.PERSON)
+    first, second = "a" * 64, "b" * 64
+    known.add([("P-000003", first), ("P-000007", second), ("S-000008", "c" * 64)])
+
+    assert known.get(coverage.PERSON, 3) == first
+    assert known.get(coverage.PERSON, 7) == second
+    assert known.get(coverage.PERSON, 5) is None
+    assert known.get(coverage.SOURCE, 8) is None  # another kind is never taken as known
+    known.forget([3])
+    assert known.get(coverage.PERSON, 3) is None
+    with pytest.raises(ValueError, match="increasing id order"):
+        known.add([("P-000004", first)])

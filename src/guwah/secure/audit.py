@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import Connection, Row, func, insert, select, update
 
 from guwah.model.errors import ArchiveError, InvalidInput
-from guwah.secure.coverage import ABSENT, Coverage, covered_digests
+from guwah.secure.coverage import ABSENT, Coverage, KnownDigests, covered_digests
 from guwah.secure.keys import Keyring
 from guwah.secure.merkle import Tree
 from guwah.store import tables, writer
@@ -110,7 +110,7 @@ def append(
     change: Mapping[str, object] | None = None,
     covers: Coverage | Iterable[str] = (),
     records: Iterable[str | tuple[str, str]] = (),
-    digested: Mapping[str, str] | None = None,
+    digested: KnownDigests | None = None,
 ) -> int:
     """Append one entry in the caller's transaction; returns its sequence number.
 
@@ -165,7 +165,7 @@ def _write_records(
     seq: int,
     coverage: Coverage,
     given: Sequence[tuple[str, str]],
-    digested: Mapping[str, str] | None = None,
+    digested: KnownDigests | None = None,
 ) -> str:
     hasher = hashlib.sha256()
     rows: list[dict[str, Any]] = []

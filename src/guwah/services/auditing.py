@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from guwah.secure import audit
 from guwah.secure.audit import Checkpoint
-from guwah.secure.coverage import Coverage, everything
+from guwah.secure.coverage import Coverage, KnownDigests, everything
 from guwah.secure.keys import Keyring
 
 if TYPE_CHECKING:  # archive.py starts the log of an upgraded archive through this module
@@ -33,7 +33,7 @@ def record(
     *,
     change: Mapping[str, object] | None = None,
     covers: Coverage | Iterable[str] = (),
-    digested: Mapping[str, str] | None = None,
+    digested: KnownDigests | None = None,
     checkpoint: bool = False,
 ) -> int:
     """Append the entry of a write, in the caller's transaction; returns its seq.

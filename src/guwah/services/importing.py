@@ -25,7 +25,7 @@ from guwah.model.gazetteer import load_gazetteer
 from guwah.model.records import format_id
 from guwah.model.vocab import Sensitivity, SourceKind
 from guwah.secure import coverage
-from guwah.secure.coverage import Coverage, covered_digests
+from guwah.secure.coverage import Coverage, KnownDigests, covered_digests
 from guwah.secure.policy import Action
 from guwah.services.access import check
 from guwah.services.archive import Archive
@@ -142,14 +142,13 @@ class _Written:
 
     def __init__(self, conn: Connection, covered: Coverage) -> None:
         self.conn, self.covered = conn, covered
-        self.digests: dict[str, str] = {}
+        self.digests = KnownDigests(coverage.PERSON)
 
     def add(self, result: WriteResult) -> None:
         self.covered.update(result.coverage())
-        for number in result.person_ids.values():
-            self.digests.pop(coverage.PERSON.target(number), None)
+        self.digests.forget(result.linked)
         fresh = Coverage().add(coverage.PERSON, result.created)
-        self.digests.update(covered_digests(self.conn, fresh))
+        self.digests.add(covered_digests(self.conn, fresh))
 
 
 def _audit(
