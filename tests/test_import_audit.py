@@ -69,3 +69,27 @@ def test_known_digests_answer_only_for_what_was_read_and_not_forgotten() -> None
     assert known.get(coverage.PERSON, 3) is None
     with pytest.raises(ValueError, match="increasing id order"):
         known.add([("P-000004", first)])
+
+
+def test_an_entry_lists_each_record_once_whether_covered_or_given(archive: Archive) -> None:
+    given = [("P-000003", "d" * 64), ("P-000003", "e" * 64), ("P-000001", "f" * 64)]
+    with archive.engine.begin() as conn:
+        seq = audit.append(
+            conn,
+            actor="tester",
+            action="test.write",
+            target="P-000001",
+            covers=["P-000001", "P-000002"],
+            records=["P-000002", *given],
+        )
+        covered = tables.audit_records
+        rows = conn.execute(
+            select(covered.c.target, covered.c.digest)
+            .where(covered.c.seq == seq)
+            .order_by(covered.c.n)
+        ).all()
+    assert [(t, d) for t, d in rows] == [
+        ("P-000001", coverage.ABSENT),
+        ("P-000002", coverage.ABSENT),
+        ("P-000003", "d" * 64),
+    ]

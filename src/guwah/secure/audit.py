@@ -32,7 +32,14 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import Connection, Row, func, insert, select, update
 
 from guwah.model.errors import ArchiveError, InvalidInput
-from guwah.secure.coverage import ABSENT, Coverage, KnownDigests, covered_digests
+from guwah.secure.coverage import (
+    ABSENT,
+    PLACES,
+    Coverage,
+    KnownDigests,
+    covered_digests,
+    find_target,
+)
 from guwah.secure.keys import Keyring
 from guwah.secure.merkle import Tree
 from guwah.store import tables, writer
@@ -169,14 +176,10 @@ def _write_records(
 ) -> str:
     hasher = hashlib.sha256()
     rows: list[dict[str, Any]] = []
-    seen: set[str] = set()
     n = 0
 
     def add(target: str, digest: str) -> None:
         nonlocal n
-        if target in seen:
-            return
-        seen.add(target)
         n += 1
         hasher.update(record_line(target, digest))
         rows.append({"seq": seq, "n": n, "target": target, "digest": digest})
@@ -184,12 +187,29 @@ def _write_records(
             writer.insert_rows(conn, tables.audit_records, rows)
             rows.clear()
 
+    # The coverage's targets come once each; given ones are left out when already there
+    # (no set of every target is kept: an import's entry covers a million people).
     for target, digest in covered_digests(conn, coverage, digested):
         add(target, digest)
+    seen: set[str] = set()
     for target, digest in given:
-        add(_check("target", target), digest)
+        target = _check("target", target)
+        if target not in seen and not _covers(coverage, target):
+            seen.add(target)
+            add(target, digest)
     writer.insert_rows(conn, tables.audit_records, rows)
     return hasher.hexdigest()
+
+
+def _covers(coverage: Coverage, target: str) -> bool:
+    """Whether ``covered_digests`` gives this very target for the coverage."""
+    if target == PLACES:
+        return coverage.places
+    found = find_target(target)
+    if found is None:
+        return False
+    kind, number = found
+    return kind.target(number) == target and number in coverage.ids.get(kind.name, ())
 
 
 def latest_digests(conn: Connection, targets: Sequence[str]) -> dict[str, tuple[int, str]]:
