@@ -30,8 +30,9 @@ IN_FLIGHT = 3
 BULK_THRESHOLD = 50_000  # allocations between young collections during bulk work
 
 
-
 class _Quiet:
+    """The process's bulk blocks: how many are open, and the threshold they replaced."""
+
     lock = threading.Lock()
     depth = 0
     saved: tuple[int, int, int] = (700, 10, 10)
