@@ -205,59 +205,27 @@ def _columns(table: Table) -> list[Column[Any]]:
     return [c for c in table.columns if c.name not in wrapped]
 
 
-@dataclass(frozen=True)
-class PartRows:
-    """One part's rows of some records, as stored (plain tuples), with what digesting
-    them needs: they can be digested anywhere, a helper process included."""
-
-    table: str
-    columns: tuple[str, ...]
-    key_at: int  # where the record's id is in a row
-    flags: tuple[int, ...]  # where booleans are (0/1 on SQLite, bools on PostgreSQL)
-    rows: list[Any]
-
-
-def read_parts(
-    conn: Connection, kind: Kind, numbers: Sequence[int] | None, low: int = 0, high: int = ALL
-) -> list[PartRows]:
-    """The rows of the records with these ids (or, without ids, of every id in
-    [low, high)), part by part, in the order their digests take them."""
-    parts = []
-    for part in kind.parts:
-        table = part.table
-        key: Column[Any] = table.c[part.key]
-        chosen = _columns(table)
-        columns = tuple(c.name for c in chosen)
-        query = select(*chosen).order_by(key, *(table.c[o] for o in part.order))
-        if numbers is not None:
-            query = query.where(key.in_(list(numbers)))
-        else:
-            query = query.where(key >= low, key < high)
-        flags = tuple(i for i, c in enumerate(chosen) if isinstance(c.type, Boolean))
-        rows = fetch_rows(conn, query)
-        parts.append(PartRows(table.name, columns, columns.index(part.key), flags, rows))
-    return parts
-
-
-def digest_parts(parts: Sequence[PartRows], numbers: Sequence[int] | None) -> dict[int, str]:
-    """Digests of the records whose rows ``read_parts`` read; each of ``numbers`` without
-    any row is ABSENT."""
-    found: dict[int, list[tuple[str, list[str]]]] = {}
-    for part in parts:
-        grouped: dict[int, list[str]] = {}
-        columns, at, flags = part.columns, part.key_at, part.flags
-        for row in part.rows:
-            if flags:
-                row = list(row)  # its booleans brought to one form
-                for i in flags:
-                    row[i] = None if row[i] is None else bool(row[i])
-            grouped.setdefault(row[at], []).append(_row(columns, row))
-        for number, rows in grouped.items():
-            found.setdefault(number, []).append((part.table, rows))
-    digests = {number: digest_of(record) for number, record in found.items()}
-    for number in numbers or ():
-        digests.setdefault(number, ABSENT)
-    return digests
+def _rows(
+    conn: Connection, part: Part, numbers: Sequence[int] | None, low: int, high: int
+) -> Iterator[tuple[int, str]]:
+    table = part.table
+    key: Column[Any] = table.c[part.key]
+    chosen = _columns(table)
+    columns = [c.name for c in chosen]
+    query = select(*chosen).order_by(key, *(table.c[o] for o in part.order))
+    if numbers is not None:
+        query = query.where(key.in_(list(numbers)))
+    else:
+        query = query.where(key >= low, key < high)
+    at = columns.index(part.key)
+    # booleans come as 0/1 from SQLite and as bools from PostgreSQL: one form for both
+    flags = [i for i, c in enumerate(chosen) if isinstance(c.type, Boolean)]
+    for row in fetch_rows(conn, query):
+        if flags:
+            row = list(row)  # its booleans brought to one form
+            for i in flags:
+                row[i] = None if row[i] is None else bool(row[i])
+        yield row[at], _row(columns, row)
 
 
 def _digests(
@@ -265,7 +233,17 @@ def _digests(
 ) -> dict[int, str]:
     """Digests of the records with these ids (or, without ids, of every id in [low, high)
     found in any of the kind's tables); an id without any row is ABSENT."""
-    return digest_parts(read_parts(conn, kind, numbers, low, high), numbers)
+    found: dict[int, list[tuple[str, list[str]]]] = {}
+    for part in kind.parts:
+        grouped: dict[int, list[str]] = {}
+        for number, row in _rows(conn, part, numbers, low, high):
+            grouped.setdefault(number, []).append(row)
+        for number, rows in grouped.items():
+            found.setdefault(number, []).append((part.table.name, rows))
+    digests = {number: digest_of(parts) for number, parts in found.items()}
+    for number in numbers or ():
+        digests.setdefault(number, ABSENT)
+    return digests
 
 
 def places_digest(conn: Connection) -> str:
@@ -334,26 +312,11 @@ def covered_digests(
 
 
 def _chunk_digests(conn: Connection, kind: Kind, chunk: Sequence[int]) -> dict[int, str]:
-    return digest_parts(_read_chunk(conn, kind, chunk), chunk)
-
-
-def _read_chunk(conn: Connection, kind: Kind, chunk: Sequence[int]) -> list[PartRows]:
-    """The rows of these records (ids ascending); a dense chunk is read as a range: the
-    same rows, with a simpler plan."""
-    if chunk[-1] - chunk[0] + 1 == len(chunk):
-        return read_parts(conn, kind, None, chunk[0], chunk[-1] + 1)
-    return read_parts(conn, kind, chunk)
-
-
-def read_chunks(
-    conn: Connection, kind: Kind, numbers: Iterable[int]
-) -> Iterator[tuple[list[int], list[PartRows]]]:
-    """(ids, their rows) a chunk at a time, ids ascending: what ``digest_parts`` digests
-    (in this process or another) into the digests ``covered_digests`` would give."""
-    ordered = sorted(numbers)
-    for start in range(0, len(ordered), CHUNK):
-        chunk = ordered[start : start + CHUNK]
-        yield chunk, _read_chunk(conn, kind, chunk)
+    if chunk[-1] - chunk[0] + 1 == len(chunk):  # a range: the same rows, a simpler plan
+        digests = _digests(conn, kind, None, chunk[0], chunk[-1] + 1)
+        digests.update((n, ABSENT) for n in chunk if n not in digests)
+        return digests
+    return _digests(conn, kind, chunk)
 
 
 def record_digests(conn: Connection, targets: Coverage | Iterable[str]) -> dict[str, str]:

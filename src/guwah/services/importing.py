@@ -11,9 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,7 @@ from guwah.model.gazetteer import load_gazetteer
 from guwah.model.records import format_id
 from guwah.model.vocab import Sensitivity, SourceKind
 from guwah.secure import coverage
-from guwah.secure.coverage import Coverage, KnownDigests, digest_parts, read_chunks
+from guwah.secure.coverage import Coverage, KnownDigests, covered_digests
 from guwah.secure.policy import Action
 from guwah.services.access import check
 from guwah.services.archive import Archive
@@ -50,7 +48,6 @@ BATCH_ROWS = 2000
 MAX_LINE = 10 * 1024 * 1024
 PARALLEL_BYTES = 8 * 1024 * 1024  # below this, starting a helper process costs more
 FIRST_BATCHES = (250, 500, 1000)  # then BATCH_ROWS: the writer starts sooner
-PENDING_DIGESTS = 8  # chunks of new people's rows waiting to be digested by the helper
 Progress = Callable[[int], None]
 
 
@@ -138,36 +135,20 @@ def import_file(
 
 class _Written:
     """What an import has written so far, for its audit entry, and the digests of the
-    people it created, read batch by batch (instead of all at the end) and, when there is
-    a helper process, digested there while this process writes the next batch. Nothing
-    else can change a person this transaction created; a later batch of the same import
-    can (a line that links to them), and then their digest is read again at the end."""
+    people it created, read batch by batch while a helper parses the next batch (instead
+    of all at the end). Nothing else can change a person this transaction created; a
+    later batch of the same import can (a line that links to them), and then their
+    digest is read again at the end."""
 
     def __init__(self, conn: Connection, covered: Coverage) -> None:
         self.conn, self.covered = conn, covered
         self.digests = KnownDigests(coverage.PERSON)
-        self.helpers: OrderedMap[Any, Any] | None = None
-        self._pending: deque[Future[dict[int, str]]] = deque()
 
     def add(self, result: WriteResult) -> None:
         self.covered.update(result.coverage())
         self.digests.forget(result.linked)
-        for chunk, parts in read_chunks(self.conn, coverage.PERSON, result.created):
-            if self.helpers is None:
-                self._known(digest_parts(parts, chunk))
-            else:
-                self._pending.append(self.helpers.side(digest_parts, parts, chunk))
-        while len(self._pending) > PENDING_DIGESTS:  # rows waiting in memory stay few
-            self._known(self._pending.popleft().result())
-
-    def finish(self) -> None:
-        """Collect the digests still being made (before the helpers stop)."""
-        while self._pending:
-            self._known(self._pending.popleft().result())
-
-    def _known(self, digests: dict[int, str]) -> None:
-        target = coverage.PERSON.target
-        self.digests.add((target(number), digests[number]) for number in sorted(digests))
+        fresh = Coverage().add(coverage.PERSON, result.created)
+        self.digests.add(covered_digests(self.conn, fresh))
 
 
 def _audit(
@@ -179,7 +160,6 @@ def _audit(
     written: _Written,
 ) -> None:
     """The import's audit entry: its list's source, counts, and every record it touched."""
-    written.finish()
     file_hash = hashlib.sha256(path.name.encode("utf-8")).hexdigest()
     target = (
         format_id("source", report.source_id) if report.source_id else f"import:{file_hash[:16]}"
@@ -311,10 +291,7 @@ def _import_jsonl(
             )
             report.rows = sum(report.restored.values())
             batches = _short_form_batches(parsed, rejects, report)
-            written.helpers = parsed if workers else None
             _write_batches(conn, actor, batches, name, kind, path, report, progress, written)
-            written.finish()
-            written.helpers = None
     except UnicodeDecodeError:
         raise InvalidInput(f"{path.name}: not UTF-8 text") from None
 

@@ -21,11 +21,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
-S = TypeVar("S")
 
 IN_FLIGHT = 3
 BULK_THRESHOLD = 50_000  # allocations between young collections during bulk work
@@ -107,14 +106,6 @@ class OrderedMap(Generic[T, R]):
             result = self._pending.popleft().result()
             self._fill()
             yield result
-
-    def side(self, function: Callable[..., S], *args: Any) -> Future[S]:
-        """Another job for the helpers, beside the map (without helpers: done here, now)."""
-        if self._pool is None:
-            done: Future[S] = Future()
-            done.set_result(function(*args))
-            return done
-        return self._pool.submit(function, *args)
 
     def __enter__(self) -> OrderedMap[T, R]:
         return self
