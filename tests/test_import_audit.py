@@ -1,5 +1,6 @@
 """An import's audit entry covers every person it wrote with the digest of their rows as
-committed, though the digests of the people it created are read batch by batch."""
+committed, though the digests of the people it created are read batch by batch; the
+compact store of those digests; and an entry lists each record once."""
 
 from __future__ import annotations
 
