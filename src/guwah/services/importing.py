@@ -113,9 +113,8 @@ def import_file(
     )
     rejects = _Rejects(on_error, reject_path, path.name)
     report = ImportReport(file=path.name, list_name=name)
-    covered = Coverage()
     with fewer_collections(), archive.engine.begin() as conn:
-        written = _Written(conn, covered)
+        written = _Written(conn)
         if path.suffix.lower() in (".jsonl", ".ndjson"):
             _import_jsonl(conn, archive.actor, path, name, kind, rejects, report, progress, written)
         else:
@@ -140,8 +139,9 @@ class _Written:
     later batch of the same import can (a line that links to them), and then their
     digest is read again at the end."""
 
-    def __init__(self, conn: Connection, covered: Coverage) -> None:
-        self.conn, self.covered = conn, covered
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.covered = Coverage()
         self.digests = KnownDigests(coverage.PERSON)
 
     def add(self, result: WriteResult) -> None:
