@@ -21,9 +21,15 @@ the wall time, which a shared machine disturbs more.
   same kind of text (names; claim values, places and the reference). Still no encryption.
 * baseline+idx+fts+enc: the same into a SQLCipher file (its default cipher settings, as
   guwah's archive): what the storage costs once it is encrypted, with no Python work
-  beyond reading the file. An import that does anything more cannot be faster.
+  beyond reading the file.
+* guwah-writes: the floor of guwah's own storage. One more guwah import (not timed)
+  keeps every write statement it sends to the driver with its rows; each run sends them
+  again, in order and in one transaction, to a fresh archive's connection, and only the
+  driver calls are timed. guwah writes more than the baselines (name keys, summaries,
+  the audit entry's records, foreign keys checked), so this is what any import of these
+  rows costs in SQLCipher here, whatever language prepares them: it cannot be faster.
 
-The four run one after the other, ``--runs`` times (default 3); figures are medians over
+The five run one after the other, ``--runs`` times (default 3); figures are medians over
 the runs and ratios are of medians, since the machine is shared and noisy. ``--profile``
 writes cProfile statistics of one more guwah import (with ``GUWAH_IMPORT_WORKERS=0``
 unless ``--import-workers`` is given, so that all the work is in the profiled process)
@@ -64,6 +70,7 @@ SMOKE_PEOPLE = 2000
 MB = 1_000_000  # figures are decimal megabytes
 SUFFIXES = ("", "-wal", "-journal", "-shm", ".keys")
 SAMPLE_SECONDS = 0.05
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 Result = dict[str, Any]
@@ -297,6 +304,88 @@ def run_baseline(jsonl: str, db: str, indexed: bool, encrypted: bool = False) ->
     }
 
 
+def capture_writes(jsonl: str, db: str, capture: str) -> Result:
+    """A guwah import (not timed) that also keeps every write it sends to the driver,
+    with its rows, in ``capture`` (pickles, one per statement, streamed)."""
+    import pickle
+
+    from sqlalchemy import event
+
+    from guwah.services.archive import init_archive
+    from guwah.services.importing import import_file
+
+    archive = init_archive(db, PASSPHRASE, ACTOR)
+    with open(capture, "wb") as out:
+
+        def keep(
+            _conn: Any, _cursor: Any, statement: str, params: Any, _ctx: Any, many: bool
+        ) -> None:
+            if statement.lstrip().split(None, 1)[0].upper() in WRITES:
+                pickle.dump((statement, params, many), out, protocol=pickle.HIGHEST_PROTOCOL)
+
+        event.listen(archive.engine, "before_cursor_execute", keep)
+        report = import_file(archive, Path(jsonl))
+        event.remove(archive.engine, "before_cursor_execute", keep)
+    archive.close()
+    return {"people": report.created, "claims": report.claims_added, "own_peak_mb": peak_rss_mb()}
+
+
+def run_writes(capture: str, db: str) -> Result:
+    """guwah's own writes alone: the statements and rows an import sent to SQLCipher
+    (``capture_writes``), sent again to a fresh archive's connection (same schema,
+    pragmas and key handling) in one transaction. Only the driver calls are timed:
+    reading the capture back is not, so this is the storage's cost of guwah's rows with
+    no Python work at all, the floor of any import that writes them."""
+    import pickle
+
+    from guwah.services.archive import init_archive
+
+    start_rss = rss_mb()
+    archive = init_archive(db, PASSPHRASE, ACTOR)
+    empty = disk_size(Path(db))
+    seconds = cpu = 0.0
+    people = claims = 0
+    with archive.engine.connect() as conn, open(capture, "rb") as source:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        cursor = raw.cursor()
+
+        def timed(call: Callable[..., Any], *args: Any) -> None:
+            nonlocal seconds, cpu
+            wall, used = time.perf_counter(), time.process_time()
+            call(*args)
+            seconds += time.perf_counter() - wall
+            cpu += time.process_time() - used
+
+        timed(cursor.execute, "BEGIN")
+        while True:
+            try:
+                statement, params, many = pickle.load(source)
+            except EOFError:
+                break
+            rows = len(params) if many else 1
+            if statement.startswith("INSERT INTO persons "):
+                people += rows
+            elif statement.startswith("INSERT INTO claims "):
+                claims += rows
+            timed(cursor.executemany if many else cursor.execute, statement, params)
+        timed(cursor.execute, "COMMIT")
+    archive.close()
+    return {
+        "people": people,
+        "claims": claims,
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "init_seconds": 0.0,
+        "own_peak_mb": peak_rss_mb(),
+        "helpers_peak_mb": 0.0,
+        "start_rss_mb": start_rss,
+        "imported_rss_mb": start_rss,
+        "size": disk_size(Path(db)),
+        "empty_size": empty,
+    }
+
+
 def _child(send: Connection, function: Callable[..., Result], args: tuple[Any, ...]) -> None:
     try:
         send.send(("ok", function(*args)))
@@ -354,12 +443,13 @@ def in_child(function: Callable[..., Result], *args: Any) -> Result:
 
 # --- the report ---------------------------------------------------------------------------
 
-VARIANTS = ("guwah", "baseline", "baseline+idx+fts", "baseline+idx+fts+enc")
+VARIANTS = ("guwah", "baseline", "baseline+idx+fts", "baseline+idx+fts+enc", "guwah-writes")
 LABELS = {
     "guwah": "guwah (SQLCipher, import_file)",
     "baseline": "baseline (sqlite3, executemany)",
     "baseline+idx+fts": "baseline + indexes + FTS5",
     "baseline+idx+fts+enc": "the same, encrypted (SQLCipher)",
+    "guwah-writes": "guwah's own writes alone (floor)",
 }
 
 
@@ -429,6 +519,11 @@ def print_report(n: int, runs: int, by_variant: dict[str, list[Result]]) -> None
     print(
         f"guwah archive: init_archive {median_of(guwah_runs, 'init_seconds'):.2f} s (not "
         f"timed); empty {g['empty'] / MB:.3f} MB, full {g['size'] / MB:.1f} MB"
+    )
+    floor = summary["guwah-writes"]["people_s"]
+    print(
+        f"storage floor: guwah's own writes alone, with no Python work, reach {floor:,.0f} "
+        f"people/s here; the import runs at {g['people_s'] / floor:.2f}x of it"
     )
     rate_ok = "ok" if g["people_s"] >= TARGET_PEOPLE_PER_S else "BELOW TARGET"
     peak_ok = "ok" if g["peak_mb"] < TARGET_PEAK_MB else "ABOVE TARGET"
@@ -516,6 +611,16 @@ def main(argv: list[str] | None = None) -> int:
             f"({jsonl.stat().st_size / MB:.1f} MB) in {time.perf_counter() - started:.1f} s "
             "(not timed)"
         )
+        capture = workdir / "writes.pickle"
+        started = time.perf_counter()
+        db = workdir / "run-capture.db"
+        in_child(capture_writes, str(jsonl), str(db), str(capture))
+        remove_db(db)
+        print(
+            f"kept guwah's writes ({capture.stat().st_size / MB:.1f} MB) from one more import "
+            f"in {time.perf_counter() - started:.1f} s (not timed)",
+            flush=True,
+        )
         by_variant: dict[str, list[Result]] = {name: [] for name in VARIANTS}
         for run in range(args.runs):
             for name in VARIANTS:
@@ -523,6 +628,8 @@ def main(argv: list[str] | None = None) -> int:
                 remove_db(db)
                 if name == "guwah":
                     result = in_child(run_guwah, str(jsonl), str(db), None, args.import_workers)
+                elif name == "guwah-writes":
+                    result = in_child(run_writes, str(capture), str(db))
                 else:
                     indexed, encrypted = name != "baseline", name.endswith("+enc")
                     result = in_child(run_baseline, str(jsonl), str(db), indexed, encrypted)
@@ -552,6 +659,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             print_profile(args.profile, args.top)
     finally:
+        (workdir / "writes.pickle").unlink(missing_ok=True)
         if not args.keep:
             jsonl.unlink(missing_ok=True)
             if own_dir:
