@@ -28,6 +28,8 @@ the wall time, which a shared machine disturbs more.
   driver calls are timed. guwah writes more than the baselines (name keys, summaries,
   the audit entry's records, foreign keys checked), so this is what any import of these
   rows costs in SQLCipher here, whatever language prepares them: it cannot be faster.
+  The kept writes are a plain file of the synthetic rows in the work directory, removed
+  at the end (with ``--keep`` too).
 
 The five run one after the other, ``--runs`` times (default 3); figures are medians over
 the runs and ratios are of medians, since the machine is shared and noisy. ``--profile``
@@ -347,7 +349,8 @@ def run_writes(capture: str, db: str) -> Result:
     people = claims = 0
     with archive.engine.connect() as conn, open(capture, "rb") as source:
         raw = conn.connection.dbapi_connection
-        assert raw is not None
+        if raw is None:
+            raise RuntimeError("the archive's connection has no driver connection")
         cursor = raw.cursor()
 
         def timed(call: Callable[..., Any], *args: Any) -> None:
