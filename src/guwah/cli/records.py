@@ -8,14 +8,23 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from guwah.cli.common import DbOption, JsonOption, console, created, err_console, opened, print_json
 from guwah.model.errors import InvalidInput
 from guwah.model.records import format_id
 from guwah.model.vocab import Sensitivity
 from guwah.services.exporting import FORMATS, default_level, export
-from guwah.services.importing import import_file
+from guwah.services.importing import import_file, rows_at_most
 from guwah.services.testimony import add_document, read_document
 
 
@@ -119,30 +128,28 @@ def import_(
     """Import people and claims from a list (CSV/XLSX) or JSON Lines (an export or hand-written)."""
     if on_error not in ("abort", "skip"):
         raise InvalidInput("--on-error must be abort or skip")
-    with (
-        opened(db) as archive,
-        Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed} rows"),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=as_json or not sys.stderr.isatty(),
-        ) as bar,
-    ):
-        task = bar.add_task(f"Importing {file.name}", total=None)
-        report = import_file(
-            archive,
-            file,
-            mapping_path=mapping,
-            list_name=list_name,
-            source_kind=source_kind,
-            on_error=on_error,
-            reject_path=reject_file,
-            progress=lambda n: bar.update(task, completed=n),
-        )
+    shown = not as_json and sys.stderr.isatty()
+    with opened(db) as archive:
+        total = rows_at_most(file) if shown else None
+        columns = _import_columns(total)
+        with Progress(*columns, console=err_console, transient=True, disable=not shown) as bar:
+            task = bar.add_task(f"Importing {file.name}", total=total)
+
+            def progress(rows: int) -> None:
+                # the total is an upper bound, unless a file's lines end in CR alone
+                done = None if total is None else max(total, rows)
+                bar.update(task, completed=rows, total=done)
+
+            report = import_file(
+                archive,
+                file,
+                mapping_path=mapping,
+                list_name=list_name,
+                source_kind=source_kind,
+                on_error=on_error,
+                reject_path=reject_file,
+                progress=progress,
+            )
     data = {
         "file": report.file,
         "list": report.list_name,
@@ -226,3 +233,26 @@ def export_(
                 "warning: this export holds restricted data (testifier identities); "
                 "it is not encrypted"
             )
+
+
+def _import_columns(total: int | None) -> list[ProgressColumn | str]:
+    """The import's progress line: with the file's row count known beforehand, a bar
+    with the share done and the time left; without it, rows so far."""
+    if total is None:
+        return [
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,.0f} rows"),
+            TimeElapsedColumn(),
+        ]
+    return [
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.completed:,.0f} of {task.total:,.0f} rows"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+    ]

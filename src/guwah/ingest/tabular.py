@@ -177,6 +177,39 @@ def _check_header(path: Path, header: list[str]) -> None:
         raise InvalidInput(f"{path.name}: column {duplicates[0]!r} appears twice in the header")
 
 
+def count_lines(path: Path) -> int:
+    """The lines of a file (a last line without a newline counts), read in blocks."""
+    lines, last = 0, b"\n"
+    with path.open("rb") as source:
+        while block := source.read(1 << 20):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n")
+
+
+def row_bound(path: Path) -> int | None:
+    """At most how many data rows a CSV or XLSX file holds, told without reading the rows
+    (for a progress bar): a CSV's lines less its header, or the size an XLSX file states
+    for its first sheet, less its header row. None when the file does not tell."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        return max(count_lines(path) - 1, 0)
+    if suffix not in (".xlsx", ".xlsm"):
+        return None
+    try:
+        _check_zip(path, path.name)
+        book = _load_workbook(path, path.name)
+    except InvalidInput:
+        return None  # the import itself says what is wrong
+    try:
+        rows = book.worksheets[0].max_row if book.worksheets else None
+    except Exception:  # a damaged dimension: openpyxl raises many types
+        rows = None
+    finally:
+        book.close()
+    return max(rows - 1, 0) if isinstance(rows, int) else None
+
+
 def _check_zip(source: Path | IO[bytes], name: str) -> None:
     check_zip(source, name, "XLSX", max_unpacked=MAX_XLSX_UNPACKED, max_ratio=MAX_XLSX_RATIO)
 

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from guwah.ingest.mapping import Mapping, load_mapping
-from guwah.ingest.tabular import open_table
+from guwah.ingest.tabular import count_lines, open_table, row_bound
 from guwah.model.errors import InvalidInput
 from guwah.model.gazetteer import load_gazetteer
 from guwah.model.records import format_id
@@ -90,6 +90,18 @@ class _Rejects:
             rows = csv.writer(out, lineterminator="\n")
             rows.writerow(["line", "reason", "row"])
             rows.writerows(self.items)
+
+
+def rows_at_most(path: Path) -> int | None:
+    """At most how many rows ``import_file`` reads from the file, told before it starts
+    (lines counted, or an XLSX sheet's stated size), for a progress bar's total; None when
+    the file does not tell. Blank lines, rows of several lines and header lines make the
+    true count smaller, never larger."""
+    if not path.is_file():
+        return None
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        return count_lines(path)
+    return row_bound(path)
 
 
 def import_file(
