@@ -1,14 +1,17 @@
-"""How many rows an import will read, told before it starts (the total of ``guwah
-import``'s progress bar): never fewer than the rows it reports, and exact for the common
-files (one row a line)."""
+"""Progress of long jobs. How many rows an import will read, told before it starts (the
+total of ``guwah import``'s progress bar): never fewer than the rows it reports, and
+exact for the common files (one row a line). An export tells the lines or rows it has
+written, in every format."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import openpyxl
 
 from guwah.services.archive import Archive
+from guwah.services.exporting import FORMATS, export
 from guwah.services.importing import import_file, rows_at_most
 from guwah.synthetic import write_jsonl
 
@@ -42,9 +45,7 @@ def test_a_csv_counts_its_lines_less_the_header(tmp_path: Path) -> None:
     assert rows_at_most(empty) == 0
 
 
-def test_a_jsonl_export_and_import_stay_within_the_bound(
-    archive: Archive, tmp_path: Path
-) -> None:
+def test_a_jsonl_export_and_import_stay_within_the_bound(archive: Archive, tmp_path: Path) -> None:
     path = tmp_path / "people.jsonl"
     write_jsonl(path, 40, seed=5)
 
@@ -93,3 +94,17 @@ def test_what_cannot_tell_gives_no_total(tmp_path: Path) -> None:
     assert rows_at_most(damaged) is None
     assert rows_at_most(other) is None
     assert rows_at_most(tmp_path / "missing.csv") is None
+
+
+def test_an_export_tells_its_progress_in_each_format(archive: Archive, tmp_path: Path) -> None:
+    path = tmp_path / "people.jsonl"
+    write_jsonl(path, 1100, seed=6)
+    import_file(archive, path)
+
+    for fmt in FORMATS:
+        seen: list[int] = []
+        written = export(archive, fmt, io.StringIO(), progress=seen.append)
+
+        assert seen, fmt
+        assert seen == sorted(seen) and seen[-1] <= written, fmt
+        assert all(n % 1000 == 0 for n in seen), fmt

@@ -219,10 +219,29 @@ def export_(
             count = export(archive, fmt, sys.stdout, max_sensitivity=level)
         else:
             partial = output.with_name(output.name + ".partial")
+            unit = "rows" if fmt == "csv" else "records"
             try:
                 handle = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-                with open(handle, "w", encoding="utf-8", newline="") as out:
-                    count = export(archive, fmt, out, max_sensitivity=level)
+                with (
+                    open(handle, "w", encoding="utf-8", newline="") as out,
+                    Progress(
+                        SpinnerColumn(),
+                        TextColumn("{task.description}"),
+                        TextColumn(f"{{task.completed:,.0f}} {unit}"),
+                        TimeElapsedColumn(),
+                        console=err_console,
+                        transient=True,
+                        disable=not sys.stderr.isatty(),
+                    ) as bar,
+                ):
+                    task = bar.add_task(f"Exporting to {output.name}", total=None)
+                    count = export(
+                        archive,
+                        fmt,
+                        out,
+                        max_sensitivity=level,
+                        progress=lambda n: bar.update(task, completed=n),
+                    )
                 partial.replace(output)
             finally:
                 partial.unlink(missing_ok=True)

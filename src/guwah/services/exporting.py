@@ -152,7 +152,8 @@ def export(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write the export; return the number of lines or rows written. Below the restricted
-    level, what the policy and the testifiers' consent withhold is left out."""
+    level, what the policy and the testifiers' consent withhold is left out. ``progress``
+    is told the lines or rows written so far, every thousand."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
     check(archive, export_action(fmt, max_sensitivity))
@@ -181,13 +182,19 @@ def export(
             ):
                 out.write(dumps(entity) + "\n")
                 count += 1
+                if progress and count % 1000 == 0:
+                    progress(count)
         else:
-            count = _export_csv(conn, out, max_sensitivity.rank, disclosure)
+            count = _export_csv(conn, out, max_sensitivity.rank, disclosure, progress)
     return count
 
 
 def _export_csv(
-    conn: Connection, out: IO[str], max_rank: int, disclosure: Disclosure | None
+    conn: Connection,
+    out: IO[str],
+    max_rank: int,
+    disclosure: Disclosure | None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -226,4 +233,6 @@ def _export_csv(
                 }
             )
             count += 1
+            if progress and count % 1000 == 0:
+                progress(count)
     return count
