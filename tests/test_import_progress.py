@@ -94,6 +94,10 @@ def test_what_cannot_tell_gives_no_total(tmp_path: Path) -> None:
     assert rows_at_most(damaged) is None
     assert rows_at_most(other) is None
     assert rows_at_most(tmp_path / "missing.csv") is None
+    assert rows_at_most(tmp_path / "missing.jsonl") is None
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    assert rows_at_most(folder) is None
 
 
 def test_an_export_tells_its_progress_in_each_format(archive: Archive, tmp_path: Path) -> None:

@@ -97,11 +97,12 @@ def rows_at_most(path: Path) -> int | None:
     (lines counted, or an XLSX sheet's stated size), for a progress bar's total; None when
     the file does not tell. Blank lines, rows of several lines and header lines make the
     true count smaller, never larger."""
-    if not path.is_file():
+    try:
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            return count_lines(path)
+        return row_bound(path)
+    except OSError:  # missing or unreadable: the import itself says so
         return None
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        return count_lines(path)
-    return row_bound(path)
 
 
 def import_file(
