@@ -168,6 +168,25 @@ def run_guwah(jsonl: str, db: str, profile: str | None, workers: str | None) -> 
     }
 
 
+def one_process_result(
+    people: int, claims: int, seconds: float, cpu: float, start_rss: float, db: Path, empty: int
+) -> Result:
+    """The figures of a variant that runs in one process, with nothing before it timed."""
+    return {
+        "people": people,
+        "claims": claims,
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "init_seconds": 0.0,
+        "own_peak_mb": peak_rss_mb(),
+        "helpers_peak_mb": 0.0,
+        "start_rss_mb": start_rss,
+        "imported_rss_mb": start_rss,
+        "size": disk_size(db),
+        "empty_size": empty,
+    }
+
+
 _PLAIN_SCHEMA = """
 CREATE TABLE persons (
     id INTEGER PRIMARY KEY, kinds VARCHAR(64) NOT NULL, sensitivity VARCHAR(16) NOT NULL,
@@ -291,19 +310,9 @@ def run_baseline(jsonl: str, db: str, indexed: bool, encrypted: bool = False) ->
     finished = time.perf_counter()
     cpu = cpu_seconds(resource.RUSAGE_SELF) - cpu_before
     conn.close()
-    return {
-        "people": person_id,
-        "claims": claim_id,
-        "seconds": finished - started,
-        "cpu_seconds": cpu,
-        "init_seconds": 0.0,
-        "own_peak_mb": peak_rss_mb(),
-        "helpers_peak_mb": 0.0,
-        "start_rss_mb": start_rss,
-        "imported_rss_mb": start_rss,
-        "size": disk_size(Path(db)),
-        "empty_size": empty,
-    }
+    return one_process_result(
+        person_id, claim_id, finished - started, cpu, start_rss, Path(db), empty
+    )
 
 
 def capture_writes(jsonl: str, db: str, capture: str) -> Result:
@@ -374,19 +383,7 @@ def run_writes(capture: str, db: str) -> Result:
             timed(cursor.executemany if many else cursor.execute, statement, params)
         timed(cursor.execute, "COMMIT")
     archive.close()
-    return {
-        "people": people,
-        "claims": claims,
-        "seconds": seconds,
-        "cpu_seconds": cpu,
-        "init_seconds": 0.0,
-        "own_peak_mb": peak_rss_mb(),
-        "helpers_peak_mb": 0.0,
-        "start_rss_mb": start_rss,
-        "imported_rss_mb": start_rss,
-        "size": disk_size(Path(db)),
-        "empty_size": empty,
-    }
+    return one_process_result(people, claims, seconds, cpu, start_rss, Path(db), empty)
 
 
 def _child(send: Connection, function: Callable[..., Result], args: tuple[Any, ...]) -> None:

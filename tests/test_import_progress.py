@@ -45,7 +45,9 @@ def test_a_csv_counts_its_lines_less_the_header(tmp_path: Path) -> None:
     assert rows_at_most(empty) == 0
 
 
-def test_a_jsonl_export_and_import_stay_within_the_bound(archive: Archive, tmp_path: Path) -> None:
+def test_a_jsonl_files_count_is_exact_and_progress_stays_within_it(
+    archive: Archive, tmp_path: Path
+) -> None:
     path = tmp_path / "people.jsonl"
     write_jsonl(path, 40, seed=5)
 

@@ -20,6 +20,8 @@ from guwah.ingest.readers.zipcheck import check_zip
 from guwah.model.errors import InvalidInput
 
 MAX_XLSX_RATIO = MAX_RATIO
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 MAX_CELL = 100_000
 csv.field_size_limit(MAX_CELL)
 
@@ -45,7 +47,7 @@ def open_table(
     if data is None and not path.is_file():
         raise InvalidInput(f"no such file: {path}")
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in XLSX_SUFFIXES:
         source: Path | IO[bytes] = path if data is None else io.BytesIO(data)
         _check_zip(source, path.name)
         book = _load_workbook(source, path.name)
@@ -53,7 +55,7 @@ def open_table(
             yield _xlsx_rows(path, book)
         finally:
             book.close()
-    elif suffix in (".csv", ".tsv", ".txt"):
+    elif suffix in CSV_SUFFIXES:
         opened = (
             path.open("r", encoding="utf-8-sig", newline="")
             if data is None
@@ -192,9 +194,9 @@ def row_bound(path: Path) -> int | None:
     (for a progress bar): a CSV's lines less its header, or the size an XLSX file states
     for its first sheet, less its header row. None when the file does not tell."""
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
+    if suffix in CSV_SUFFIXES:
         return max(count_lines(path) - 1, 0)
-    if suffix not in (".xlsx", ".xlsm"):
+    if suffix not in XLSX_SUFFIXES:
         return None
     try:
         _check_zip(path, path.name)

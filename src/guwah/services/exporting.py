@@ -171,8 +171,7 @@ def export(
             for record in iter_records(conn, max_sensitivity.rank, disclosure, decisions=True):
                 out.write(dumps(record) + "\n")
                 count += 1
-                if progress and count % 1000 == 0:
-                    progress(count)
+                _tell(progress, count)
         elif fmt == "ftm":
             from guwah.publish.ftm import export_ftm
 
@@ -182,11 +181,16 @@ def export(
             ):
                 out.write(dumps(entity) + "\n")
                 count += 1
-                if progress and count % 1000 == 0:
-                    progress(count)
+                _tell(progress, count)
         else:
             count = _export_csv(conn, out, max_sensitivity.rank, disclosure, progress)
     return count
+
+
+def _tell(progress: Callable[[int], None] | None, count: int) -> None:
+    """Tell ``progress`` the count every thousand lines or rows."""
+    if progress and count % 1000 == 0:
+        progress(count)
 
 
 def _export_csv(
@@ -233,6 +237,5 @@ def _export_csv(
                 }
             )
             count += 1
-            if progress and count % 1000 == 0:
-                progress(count)
+            _tell(progress, count)
     return count

@@ -23,12 +23,12 @@ MAX_NOTED = 20  # malformed rows noted one by one; the rest are counted
 def read_table(name: str, data: bytes, *, xlsx: bool) -> Document:
     from pathlib import Path
 
-    from guwah.ingest.tabular import open_table
+    from guwah.ingest.tabular import CSV_SUFFIXES, XLSX_SUFFIXES, open_table
 
     suffix = PurePath(name).suffix.lower()
-    if xlsx and suffix not in (".xlsx", ".xlsm"):
+    if xlsx and suffix not in XLSX_SUFFIXES:
         name_for_reader = f"{name}.xlsx"  # tabular tells the format by the name
-    elif not xlsx and suffix not in (".csv", ".tsv", ".txt"):
+    elif not xlsx and suffix not in CSV_SUFFIXES:
         name_for_reader = f"{name}.csv"
     else:
         name_for_reader = name
